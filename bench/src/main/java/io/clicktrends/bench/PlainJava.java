@@ -1,0 +1,77 @@
+package io.clicktrends.bench;
+
+import io.clicktrends.pipeline.Dimension;
+import io.clicktrends.pipeline.SlidingTopK;
+import io.clicktrends.pipeline.TrendConfig;
+import io.clicktrends.pipeline.TrendText;
+import io.clicktrends.schema.ClickEvent;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The floor: one thread, the events in memory in event-time order, a pane's counts per dimension in a
+ * hash map, and at each pane boundary every dimension's {@link SlidingTopK} (the ring of panes with
+ * its running total and incremental ranking) moved forward one pane. No framework, no encoding.
+ */
+final class PlainJava {
+  private PlainJava() {}
+
+  /** windowId -> content of each (dimension, window)'s result, as the engines' last pane shows it. */
+  static TreeMap<String, String> compute(List<ClickEvent> events, TrendConfig config) {
+    long slide = config.windowSlide().getMillis();
+    int panes = config.panesPerWindow();
+    Map<Dimension, SlidingTopK> rings = new EnumMap<>(Dimension.class);
+    for (Dimension d : config.dimensions()) {
+      rings.put(d, new SlidingTopK(panes, 0, config.topK()));
+    }
+    Map<Dimension, Map<String, Long>> pane = new EnumMap<>(Dimension.class);
+    TreeMap<String, String> out = new TreeMap<>();
+    long current = Long.MIN_VALUE;
+    for (ClickEvent e : events) {
+      Dimension d = Dimension.forType(e.getType());
+      if (d == null || !rings.containsKey(d)) {
+        continue;
+      }
+      String key = d.keyOf(e);
+      if (key == null) {
+        continue;
+      }
+      long p = Math.floorDiv(e.getEventTime().toEpochMilli(), slide);
+      if (p != current) {
+        if (current != Long.MIN_VALUE) {
+          if (p < current) {
+            throw new IllegalArgumentException("plain-java needs events in event-time order; pane " + p + " after " + current);
+          }
+          flush(rings, pane, current, slide, panes, out);
+        }
+        current = p;
+      }
+      pane.computeIfAbsent(d, x -> new HashMap<>()).merge(key, 1L, Long::sum);
+    }
+    if (current != Long.MIN_VALUE) {
+      flush(rings, pane, current, slide, panes, out);
+      long end = current + panes - 1;
+      rings.forEach((d, ring) -> ring.advanceTo(end, emitter(d, slide, panes, out)));
+    }
+    return out;
+  }
+
+  private static void flush(Map<Dimension, SlidingTopK> rings, Map<Dimension, Map<String, Long>> pane, long n,
+      long slide, int panes, Map<String, String> out) {
+    for (Map.Entry<Dimension, SlidingTopK> r : rings.entrySet()) {
+      Map<String, Long> counts = pane.remove(r.getKey());
+      if (counts != null) {
+        r.getValue().addToPane(n, counts);
+      }
+      r.getValue().advanceTo(n, emitter(r.getKey(), slide, panes, out));
+    }
+  }
+
+  private static SlidingTopK.WindowConsumer emitter(Dimension d, long slide, int panes, Map<String, String> out) {
+    return (last, result) -> out.put(TrendText.windowId(d.name(), (last - panes + 1) * slide, (last + 1) * slide),
+        TrendText.content(result.total(), result.items()));
+  }
+}

@@ -1,0 +1,73 @@
+package io.clicktrends.flume;
+
+import java.io.Serializable;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+
+/**
+ * One split's watermark: a bounded-out-of-orderness estimate (the largest event time seen minus the bound) that keeps
+ * moving while the split is idle, so a quiet agent does not hold back the pipeline (Beam takes the minimum over
+ * splits).
+ *
+ * <ul>
+ *   <li>Not idle (events fetched and not yet emitted, or the reader connecting, backing off or reading a batch:
+ *       the agent's channel may hold events): {@code maxEventTime - bound}.
+ *   <li>Idle (the sink has nothing: a request is parked on a live connection): the event-time clock advances with
+ *       the wall clock since the last event: {@code maxEventTime + (now - lastArrival) - bound}. A replay of old
+ *       data therefore keeps its own pace.
+ *   <li>Nothing ever seen: the minimum until {@code idleTimeout} has passed since the split started, then
+ *       {@code now - bound}; this gives a replay that starts promptly its old timestamps, and an agent that never
+ *       receives anything stops stalling the others.
+ * </ul>
+ * Never goes backwards. Its {@link State} travels in the checkpoint mark: a runner that restores readers often (the
+ * SparkRunner does, each micro-batch when batches are slow) must get the same watermark as one long-lived reader, not
+ * one whose idle clock starts over (which stalled the watermark of a quiet split) or which forgets what it has seen
+ * (whose idle rule then jumped to the wall clock and made every later event of a replay late).
+ */
+final class EventTimeWatermark {
+  /** What a restored reader needs to continue this estimate. */
+  record State(long current, long maxEventTime, long lastArrival, long startedAt) implements Serializable {}
+
+  private final long boundMillis;
+  private final long idleTimeoutMillis;
+  private final long startedAt;
+  private long maxEventTime = Long.MIN_VALUE;
+  private long lastArrival;
+  private long current = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
+
+  /** A reader that continues from {@code restored} (null: a split's first reader). */
+  EventTimeWatermark(long boundMillis, long idleTimeoutMillis, long nowMillis, State restored) {
+    this.boundMillis = boundMillis;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    if (restored == null) {
+      this.startedAt = nowMillis;
+    } else {
+      this.startedAt = restored.startedAt();
+      this.maxEventTime = restored.maxEventTime();
+      this.lastArrival = restored.lastArrival();
+      this.current = Math.max(current, restored.current());
+    }
+  }
+
+  void observe(long eventTimeMillis, long nowMillis) {
+    maxEventTime = Math.max(maxEventTime, eventTimeMillis);
+    lastArrival = nowMillis;
+  }
+
+  long current(long nowMillis, boolean idle) {
+    long candidate;
+    if (maxEventTime == Long.MIN_VALUE) {
+      candidate = nowMillis - startedAt >= idleTimeoutMillis ? nowMillis - boundMillis : Long.MIN_VALUE;
+    } else if (!idle) {
+      candidate = maxEventTime - boundMillis;
+    } else {
+      candidate = maxEventTime + Math.max(0, nowMillis - lastArrival) - boundMillis;
+    }
+    current = Math.max(current, candidate);
+    return current;
+  }
+
+  /** The estimate as of {@code nowMillis}, for a checkpoint mark. */
+  State state(long nowMillis, boolean idle) {
+    return new State(current(nowMillis, idle), maxEventTime, lastArrival, startedAt);
+  }
+}

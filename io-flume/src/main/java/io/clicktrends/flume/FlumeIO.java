@@ -1,0 +1,139 @@
+package io.clicktrends.flume;
+
+import io.clicktrends.schema.ClickEvent;
+import java.util.List;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+
+/**
+ * Reads {@link ClickEvent}s from one or more Flume agents through their SparkSinks (the pull protocol of Spark's
+ * {@code spark-streaming-flume-sink}), with transactions: a batch is acked to Flume only when the runner finalizes the
+ * checkpoint that covers it, so events acknowledged to the agent's clients are never lost on a pipeline crash.
+ *
+ * <pre>{@code
+ * PCollection<ClickEvent> clicks = p.apply(FlumeIO.read().withSinkAddresses("web1:41416", "web2:41416"));
+ * }</pre>
+ *
+ * <p>One split per address (one agent per web-server host, each with its own SparkSink). Timestamps are the events'
+ * {@code eventTime}; the watermark is a bounded-out-of-orderness estimate per split ({@link
+ * #withMaxOutOfOrderness}, default 5 s) that keeps advancing on idle splits. Delivery is at least once: a batch comes
+ * again if the pipeline fails before finalizing it, or if it stays unfinalized past the sink's timeout; {@code eventId}
+ * identifies duplicates. The unbounded read declares {@code requiresDeduping()}: the DirectRunner then drops an
+ * eventId it has output within the last 10 minutes; the classic SparkRunner ignores it (see the README).
+ *
+ * <p>Runners: the DirectRunner (by default, without {@code --experiments=use_sdf_read}) and the classic SparkRunner
+ * run this as a primitive unbounded read, which finalizes checkpoints. Do not force the splittable-DoFn wrapper
+ * ({@code use_sdf_read} / {@code use_unbounded_sdf_wrapper}): with it finalization may never happen
+ * (apache/beam#20602) and every batch would be redelivered after the sink's timeout.
+ */
+public final class FlumeIO {
+  private FlumeIO() {}
+
+  public static Read read() {
+    return new Read(List.of(), 500, 5_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, null);
+  }
+
+  /** Immutable; each {@code with...} returns a copy. */
+  public static final class Read extends PTransform<PBegin, PCollection<ClickEvent>> {
+    private static final long serialVersionUID = 1L;
+    private final List<String> addresses;
+    private final int batchSize;
+    private final int connectTimeoutMillis;
+    private final long pollTimeoutMillis;
+    private final long maxOutOfOrdernessMillis;
+    private final long idleTimeoutMillis;
+    private final long maxNumRecords;
+    private final Duration maxReadTime;
+
+    private Read(List<String> addresses, int batchSize, int connectTimeoutMillis, long pollTimeoutMillis,
+        long maxOutOfOrdernessMillis, long idleTimeoutMillis, long maxNumRecords, Duration maxReadTime) {
+      this.addresses = addresses;
+      this.batchSize = batchSize;
+      this.connectTimeoutMillis = connectTimeoutMillis;
+      this.pollTimeoutMillis = pollTimeoutMillis;
+      this.maxOutOfOrdernessMillis = maxOutOfOrdernessMillis;
+      this.idleTimeoutMillis = idleTimeoutMillis;
+      this.maxNumRecords = maxNumRecords;
+      this.maxReadTime = maxReadTime;
+    }
+
+    /** {@code host:port} of each agent's SparkSink (default port 41416); one split each. */
+    public Read withSinkAddresses(String... hostPorts) {
+      return new Read(List.of(hostPorts), batchSize, connectTimeoutMillis, pollTimeoutMillis,
+          maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, maxReadTime);
+    }
+
+    /** Events per getEventBatch request (default 500); also the unit of acks and of redelivery. */
+    public Read withBatchSize(int n) {
+      return new Read(addresses, n, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
+          idleTimeoutMillis, maxNumRecords, maxReadTime);
+    }
+
+    /** How late an event may be relative to the latest seen on its split (default 5 s). */
+    public Read withMaxOutOfOrderness(Duration d) {
+      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, d.getMillis(),
+          idleTimeoutMillis, maxNumRecords, maxReadTime);
+    }
+
+    /** A split that never received anything holds the watermark back for this long (default 30 s), then follows now. */
+    public Read withIdleTimeout(Duration d) {
+      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
+          d.getMillis(), maxNumRecords, maxReadTime);
+    }
+
+    /**
+     * How often a getEventBatch that has waited this long checks its connection (default 2 min): it keeps waiting on
+     * a live one (an empty channel; the sink cannot cancel a request, so abandoning it would leave the sink polling
+     * for nobody), and re-connects when the connection has closed.
+     */
+    public Read withPollTimeout(Duration d) {
+      return new Read(addresses, batchSize, connectTimeoutMillis, d.getMillis(), maxOutOfOrdernessMillis,
+          idleTimeoutMillis, maxNumRecords, maxReadTime);
+    }
+
+    public Read withConnectTimeout(Duration d) {
+      return new Read(addresses, batchSize, (int) d.getMillis(), pollTimeoutMillis, maxOutOfOrdernessMillis,
+          idleTimeoutMillis, maxNumRecords, maxReadTime);
+    }
+
+    /** Bounded read (tests, backfills): stop after this many events. */
+    public Read withMaxNumRecords(long n) {
+      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
+          idleTimeoutMillis, n, maxReadTime);
+    }
+
+    /** Bounded read (tests, backfills): stop after this long. */
+    public Read withMaxReadTime(Duration d) {
+      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
+          idleTimeoutMillis, maxNumRecords, d);
+    }
+
+    @Override
+    public PCollection<ClickEvent> expand(PBegin input) {
+      if (addresses.isEmpty()) {
+        throw new IllegalArgumentException("FlumeIO.read() needs withSinkAddresses(\"host:41416\", ...)");
+      }
+      if (addresses.stream().distinct().count() != addresses.size()) {
+        throw new IllegalArgumentException("FlumeIO: duplicate sink address in " + addresses);
+      }
+      addresses.forEach(SinkConnection.HostPort::parse);
+      if (batchSize < 1 || maxOutOfOrdernessMillis < 0 || idleTimeoutMillis < 0 || pollTimeoutMillis < 1
+          || connectTimeoutMillis < 1 || maxNumRecords < 1) {
+        throw new IllegalArgumentException("FlumeIO: batch size, timeouts and maxNumRecords must be positive");
+      }
+      boolean bounded = maxNumRecords != Long.MAX_VALUE || maxReadTime != null;
+      FlumeSource source = new FlumeSource(addresses, new FlumeSource.Settings(batchSize, connectTimeoutMillis,
+          pollTimeoutMillis, maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, !bounded));
+      org.apache.beam.sdk.io.Read.Unbounded<ClickEvent> unbounded = org.apache.beam.sdk.io.Read.from(source);
+      if (!bounded) {
+        return input.apply(unbounded); // requiresDeduping: the DirectRunner drops redelivered eventIds
+      }
+      // BoundedReadFromUnboundedSource: reads each split to the limit, then finalizes (acks) and closes.
+      return input.apply(maxReadTime == null ? unbounded.withMaxNumRecords(maxNumRecords)
+          : unbounded.withMaxNumRecords(maxNumRecords).withMaxReadTime(maxReadTime));
+    }
+  }
+}

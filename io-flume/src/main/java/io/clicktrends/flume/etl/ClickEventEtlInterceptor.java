@@ -1,0 +1,163 @@
+package io.clicktrends.flume.etl;
+
+import io.clicktrends.schema.ClickEventJson;
+import io.clicktrends.schema.ParseResult;
+import io.clicktrends.schema.RejectReason;
+import io.clicktrends.schema.Rejection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flume.Context;
+import org.apache.flume.Event;
+import org.apache.flume.interceptor.Interceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ETL step of the agent (the role Kite Morphlines had in the original design): each raw event, a JSON click or an
+ * access-log line, becomes one binary Avro {@code ClickEvent} with the schema in the headers, an {@code eventId} if the
+ * client gave none, and {@code ingestTime} stamped now.
+ *
+ * <p>What cannot be parsed is never dropped and never fails the batch: it keeps its raw body (truncated past
+ * {@code maxBodyBytes}) and gets {@code clicktrends.status=dead} plus the reason and detail, and the source's
+ * multiplexing selector routes it to the dead-letter channel. Good events in the same batch go on unaffected.
+ *
+ * <p>Configuration (under {@code sources.<name>.interceptors.<name>.}):
+ * <ul>
+ *   <li>{@code type = io.clicktrends.flume.etl.ClickEventEtlInterceptor$Builder}
+ *   <li>{@code format = json | accesslog} (default json; an event header {@code clicktrends.format} overrides)
+ *   <li>{@code maxBodyBytes} (default 65536): larger bodies are dead-lettered as BODY_TOO_LARGE
+ *   <li>{@code schemaUrl}: if set, events carry {@code flume.avro.schema.url} instead of the full
+ *       {@code flume.avro.schema.literal} (about 2.5 KB less per event)
+ *   <li>{@code urlPattern.<label> = <event type> <template>}, e.g. {@code urlPattern.p = product_view /p/{productId}};
+ *       when none is given the defaults of {@link AccessLogParser#DEFAULT_PATTERNS} apply
+ *   <li>{@code accesslog.ignoreNonClicks} (default false): drop well-formed log lines that are not clicks (assets,
+ *       4xx/5xx) instead of dead-lettering them
+ * </ul>
+ */
+public final class ClickEventEtlInterceptor implements Interceptor {
+  private static final Logger LOG = LoggerFactory.getLogger(ClickEventEtlInterceptor.class);
+
+  private final String format;
+  private final int maxBodyBytes;
+  private final String schemaHeader;
+  private final String schemaValue;
+  private final AccessLogParser logParser;
+  private final AtomicLong valid = new AtomicLong();
+  private final AtomicLong dead = new AtomicLong();
+  private final AtomicLong ignored = new AtomicLong();
+
+  ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, AccessLogParser logParser) {
+    this.format = format;
+    this.maxBodyBytes = maxBodyBytes;
+    this.schemaHeader = schemaUrl == null ? EventHeaders.SCHEMA_LITERAL : EventHeaders.SCHEMA_URL;
+    this.schemaValue = schemaUrl == null ? ClickEventAvro.SCHEMA.toString() : schemaUrl;
+    this.logParser = logParser;
+  }
+
+  @Override
+  public void initialize() {}
+
+  @Override
+  public Event intercept(Event event) {
+    long now = System.currentTimeMillis();
+    Map<String, String> headers = event.getHeaders();
+    byte[] body = event.getBody();
+    ParseResult result;
+    if (body.length > maxBodyBytes) {
+      result = ParseResult.rejected(RejectReason.BODY_TOO_LARGE,
+          "body is " + body.length + " bytes, over the " + maxBodyBytes + "-byte limit");
+    } else if ("accesslog".equals(headers.getOrDefault(EventHeaders.FORMAT, format))) {
+      result = logParser.parse(body, now);
+      if (result == null) {
+        ignored.incrementAndGet();
+        return null; // a non-click line, and the agent is configured to ignore those
+      }
+    } else {
+      result = ClickEventJson.parse(body, now);
+    }
+    if (result.isValid()) {
+      event.setBody(ClickEventAvro.encode(result.event()));
+      headers.put(EventHeaders.STATUS, EventHeaders.VALID);
+      headers.put(schemaHeader, schemaValue);
+      valid.incrementAndGet();
+    } else {
+      markDead(event, result.rejection());
+    }
+    return event;
+  }
+
+  private void markDead(Event event, Rejection rejection) {
+    Map<String, String> headers = event.getHeaders();
+    headers.put(EventHeaders.STATUS, EventHeaders.DEAD);
+    headers.put(EventHeaders.REASON, rejection.reason().name());
+    headers.put(EventHeaders.DETAIL, rejection.detail());
+    if (event.getBody().length > maxBodyBytes) {
+      // Keep the start of a huge body for diagnosis; carrying 10 MiB through the channel helps nobody.
+      headers.put(EventHeaders.ORIGINAL_SIZE, Integer.toString(event.getBody().length));
+      event.setBody(Arrays.copyOf(event.getBody(), maxBodyBytes));
+    }
+    long n = dead.incrementAndGet();
+    if (n == 1 || n % 1000 == 0) {
+      LOG.warn("dead-lettered event #{}: {}", n, rejection);
+    }
+  }
+
+  @Override
+  public List<Event> intercept(List<Event> events) {
+    List<Event> out = new ArrayList<>(events.size());
+    for (Event e : events) {
+      Event r = intercept(e);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    LOG.info("ETL interceptor closing: {} valid, {} dead-lettered, {} ignored non-click lines",
+        valid.get(), dead.get(), ignored.get());
+  }
+
+  /** Flume instantiates interceptors through a Builder named in the configuration. */
+  public static final class Builder implements Interceptor.Builder {
+    private String format = "json";
+    private int maxBodyBytes = 64 * 1024;
+    private String schemaUrl;
+    private boolean ignoreNonClicks;
+    private List<UrlPattern> patterns = AccessLogParser.DEFAULT_PATTERNS;
+
+    @Override
+    public void configure(Context context) {
+      format = context.getString("format", "json");
+      if (!format.equals("json") && !format.equals("accesslog")) {
+        throw new IllegalArgumentException("format must be json or accesslog, not " + format);
+      }
+      maxBodyBytes = context.getInteger("maxBodyBytes", 64 * 1024);
+      schemaUrl = context.getString("schemaUrl");
+      ignoreNonClicks = context.getBoolean("accesslog.ignoreNonClicks", false);
+      Map<String, String> configured = context.getSubProperties("urlPattern.");
+      if (!configured.isEmpty()) {
+        List<UrlPattern> list = new ArrayList<>();
+        configured.forEach((label, spec) -> {
+          String[] parts = spec.trim().split("\\s+", 2);
+          if (parts.length != 2) {
+            throw new IllegalArgumentException("urlPattern." + label + " must be '<event type> <template>'");
+          }
+          list.add(new UrlPattern(parts[0], parts[1]));
+        });
+        patterns = list;
+      }
+    }
+
+    @Override
+    public Interceptor build() {
+      return new ClickEventEtlInterceptor(format, maxBodyBytes, schemaUrl,
+          new AccessLogParser(patterns, ignoreNonClicks));
+    }
+  }
+}

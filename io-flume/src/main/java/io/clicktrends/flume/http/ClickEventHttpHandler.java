@@ -1,0 +1,136 @@
+package io.clicktrends.flume.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clicktrends.schema.RejectReason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import javax.servlet.http.HttpServletRequest;
+import org.apache.flume.Context;
+import org.apache.flume.Event;
+import org.apache.flume.event.EventBuilder;
+import org.apache.flume.source.http.HTTPBadRequestException;
+import org.apache.flume.source.http.HTTPSourceHandler;
+
+/**
+ * Flume {@code HTTPSource} handler for browsers: the body is one JSON click or a JSON array of clicks. Each element
+ * becomes one Flume event whose body is that element's JSON; the ETL interceptor validates it, so one bad element is
+ * dead-lettered while the others of the same request go through.
+ *
+ * <p>What Flume's HTTPSource lets a handler do, and therefore what this one does:
+ * <ul>
+ *   <li>return events (answered 200), or throw {@link HTTPBadRequestException} (answered 400, the message in the body
+ *       after "Bad request from client."). So a body that is not JSON at all, not UTF-8, over the size limit, or from
+ *       a disallowed Origin is refused with a 400 that names the reason code; it does not reach the dead-letter file
+ *       (a thrown handler puts nothing in the channel), the source only logs it.
+ *   <li>no response headers and no OPTIONS: the source owns the response and does not route OPTIONS to handlers, so
+ *       there is no CORS preflight. The tracker therefore sends a CORS "simple request" ({@code text/plain} body via
+ *       {@code sendBeacon} or {@code fetch(..., {mode: "no-cors", keepalive: true})}), which needs no preflight and
+ *       ignores the response. For allowed origins we still add {@code Access-Control-Allow-Origin} through Jetty's
+ *       own request object when it is available, so a page may read the status.
+ * </ul>
+ *
+ * <p>Configuration ({@code sources.<name>.handler.}): {@code maxBodyBytes} (default 1 MiB for a whole batch),
+ * {@code allowedOrigins} (comma-separated origins or {@code *}; default {@code *}).
+ */
+public final class ClickEventHttpHandler implements HTTPSourceHandler {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private int maxBodyBytes = 1024 * 1024;
+  private Set<String> allowedOrigins = Set.of("*");
+
+  @Override
+  public void configure(Context context) {
+    maxBodyBytes = context.getInteger("maxBodyBytes", 1024 * 1024);
+    String origins = context.getString("allowedOrigins", "*").trim();
+    allowedOrigins = Set.of(origins.split("\\s*,\\s*"));
+  }
+
+  @Override
+  public List<Event> getEvents(HttpServletRequest request) throws HTTPBadRequestException, Exception {
+    checkOrigin(request);
+    byte[] body = readBody(request);
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw bad(RejectReason.INVALID_UTF8, "body is not valid UTF-8");
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw bad(RejectReason.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !(root.isObject() || root.isArray())) {
+      throw bad(RejectReason.MALFORMED_JSON, "expected a JSON object or an array of objects");
+    }
+    List<Event> events = new ArrayList<>();
+    for (JsonNode element : root.isArray() ? root : List.of(root)) {
+      if (element.isObject()) {
+        fillFromRequest((ObjectNode) element, request);
+      }
+      // Non-object elements are passed on as they are: the interceptor dead-letters them with their reason.
+      events.add(EventBuilder.withBody(MAPPER.writeValueAsBytes(element), new HashMap<>()));
+    }
+    return events;
+  }
+
+  private void checkOrigin(HttpServletRequest request) throws HTTPBadRequestException {
+    String origin = request.getHeader("Origin");
+    if (origin == null) {
+      return; // not a browser cross-origin request (curl, a server, sendBeacon from the same origin)
+    }
+    if (!allowedOrigins.contains("*") && !allowedOrigins.contains(origin)) {
+      throw new HTTPBadRequestException("FORBIDDEN_ORIGIN: origin " + origin + " is not in allowedOrigins");
+    }
+    org.eclipse.jetty.server.Request jetty = org.eclipse.jetty.server.Request.getBaseRequest(request);
+    if (jetty != null) {
+      jetty.getResponse().setHeader("Access-Control-Allow-Origin", origin);
+      jetty.getResponse().setHeader("Vary", "Origin");
+    }
+  }
+
+  private byte[] readBody(HttpServletRequest request) throws IOException, HTTPBadRequestException {
+    long declared = request.getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      throw bad(RejectReason.BODY_TOO_LARGE, "body is " + declared + " bytes, over the " + maxBodyBytes + "-byte limit");
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] body = in.readNBytes(maxBodyBytes + 1); // chunked bodies have no length: read one byte past the limit
+      if (body.length > maxBodyBytes) {
+        throw bad(RejectReason.BODY_TOO_LARGE, "body is over the " + maxBodyBytes + "-byte limit");
+      }
+      return body;
+    }
+  }
+
+  /** Browsers send their own User-Agent and page; take them from the request when the tracker left them out. */
+  private static void fillFromRequest(ObjectNode click, HttpServletRequest request) {
+    String ua = request.getHeader("User-Agent");
+    if (ua != null && !click.hasNonNull("userAgent")) {
+      click.put("userAgent", ua);
+    }
+    String referer = request.getHeader("Referer");
+    if (referer != null && !click.hasNonNull("url")) {
+      click.put("url", referer);
+    }
+  }
+
+  private static HTTPBadRequestException bad(RejectReason reason, String detail) {
+    return new HTTPBadRequestException(reason.name() + ": " + detail);
+  }
+}

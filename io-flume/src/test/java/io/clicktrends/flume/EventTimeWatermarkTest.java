@@ -1,0 +1,92 @@
+package io.clicktrends.flume;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.clicktrends.schema.ClickEvent;
+import java.util.List;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.Test;
+
+/**
+ * The split watermark with explicit clocks: a reader restored from its checkpoint mark (the SparkRunner restores one
+ * each micro-batch when batches are slow) must give the same watermark as one long-lived reader.
+ */
+public class EventTimeWatermarkTest {
+  private static final long BOUND = 5_000;
+  private static final long IDLE_TIMEOUT = 30_000;
+  private static final long WALL = 1_795_000_000_000L; // 2026: a replay's events are far older
+  private static final long EVENT = 1_396_310_400_000L; // 2014-04-01
+
+  private static EventTimeWatermark fresh(long now) {
+    return new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now, null);
+  }
+
+  /** A new reader every second, each restored from the previous one's mark, until {@code until}. */
+  private static EventTimeWatermark restoredEverySecond(EventTimeWatermark w, long from, long until) {
+    for (long now = from; now < until; now += 1_000) {
+      w = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now + 1_000, w.state(now + 1_000, true));
+    }
+    return w;
+  }
+
+  @Test
+  public void anIdleSplitFollowsTheEventTimeClockAtWallClockPace() {
+    EventTimeWatermark w = fresh(WALL);
+    w.observe(EVENT, WALL);
+    assertThat(w.current(WALL, false), equalTo(EVENT - BOUND));
+    assertThat(w.current(WALL + 60_000, true), equalTo(EVENT + 60_000 - BOUND));
+  }
+
+  @Test
+  public void aSplitThatCannotReachItsAgentHoldsItsWatermark() {
+    // The agent's channel may be filling meanwhile (a restart, a partition): moving on would make those events late.
+    EventTimeWatermark w = fresh(WALL);
+    w.observe(EVENT, WALL);
+    assertThat(w.current(WALL + 600_000, false), equalTo(EVENT - BOUND));
+    assertThat(w.current(WALL + 660_000, true), equalTo(EVENT + 660_000 - BOUND)); // parked again: the sink is empty
+  }
+
+  @Test
+  public void aSplitRestoredEverySecondKeepsTheSameClock() {
+    EventTimeWatermark longLived = fresh(WALL);
+    longLived.observe(EVENT, WALL);
+    EventTimeWatermark restored = fresh(WALL);
+    restored.observe(EVENT, WALL);
+    restored = restoredEverySecond(restored, WALL, WALL + 60_000);
+    // Before, each restored reader forgot the events it had seen: its watermark stalled while restores came faster
+    // than the idle timeout, and jumped to the wall clock (2026) after a longer one, making later replayed events late.
+    assertThat(restored.current(WALL + 60_000, true), equalTo(longLived.current(WALL + 60_000, true)));
+    assertThat(restored.current(WALL + 60_000, true), equalTo(EVENT + 60_000 - BOUND));
+  }
+
+  @Test
+  public void aSplitThatNeverSawAnEventStopsHoldingOthersBackAfterTheIdleTimeoutEvenWhenRestored() {
+    EventTimeWatermark restored = restoredEverySecond(fresh(WALL), WALL, WALL + 20_000);
+    assertThat(restored.current(WALL + 20_000, true), equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
+    restored = restoredEverySecond(restored, WALL + 20_000, WALL + 31_000);
+    assertThat(restored.current(WALL + 31_000, true), equalTo(WALL + 31_000 - BOUND));
+  }
+
+  @Test
+  public void itNeverGoesBackwards() {
+    EventTimeWatermark w = fresh(WALL);
+    w.observe(EVENT, WALL);
+    long later = w.current(WALL + 10_000, true);
+    w.observe(EVENT - 60_000, WALL + 10_000); // an out-of-order event
+    assertThat(w.current(WALL + 10_000, false), equalTo(later));
+  }
+
+  @Test
+  public void theMarkCarriesTheStateThroughItsCoder() throws Exception {
+    EventTimeWatermark w = fresh(WALL);
+    w.observe(EVENT, WALL);
+    FlumeCheckpointMark mark = new FlumeCheckpointMark("127.0.0.1:41416", List.of("7"), null, List.<ClickEvent>of(),
+        w.state(WALL + 1_000, true), 5_000);
+    FlumeCheckpointMark copy = CoderUtils.clone(SerializableCoder.of(FlumeCheckpointMark.class), mark);
+    EventTimeWatermark restored = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, WALL + 2_000, copy.watermark());
+    assertThat(restored.current(WALL + 9_000, true), equalTo(EVENT + 9_000 - BOUND));
+  }
+}

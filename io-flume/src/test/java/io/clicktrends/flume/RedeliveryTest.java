@@ -1,0 +1,132 @@
+package io.clicktrends.flume;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.ClassRule;
+import org.junit.Test;
+
+/**
+ * Acks, nacks and redelivery against a real agent, at the reader level. The unbounded DirectRunner path is in
+ * {@link DirectRunnerFinalizationTest} (its own agent: a cancelled DirectRunner pipeline never closes its readers).
+ */
+public class RedeliveryTest {
+  /** Sink timeout 4 s, so "never delivered again" can be checked past the point where an unacked batch returns. */
+  static final int SINK_TIMEOUT_SECONDS = 4;
+  @ClassRule public static final TestAgent AGENT = new TestAgent(SINK_TIMEOUT_SECONDS);
+  private final PipelineOptions options = PipelineOptionsFactory.create();
+
+  private FlumeReader reader() {
+    FlumeSource source = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100);
+    return source.split(1, options).get(0).createReader(options, null);
+  }
+
+  private void send(String prefix, int n) throws Exception {
+    List<byte[]> bodies = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      bodies.add(TestAgent.click(prefix + i, "product_view", "p" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    AGENT.sendRpc(bodies);
+  }
+
+  private static Set<String> readIds(FlumeReader r, int n) throws Exception {
+    Set<String> ids = new TreeSet<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    boolean has = r.start();
+    while (true) {
+      if (has) {
+        ids.add(r.getCurrent().getEventId());
+        if (ids.size() >= n) {
+          return ids; // no further advance(): it would consume (emit) an event this test then ignores
+        }
+      } else if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + ids.size() + " of " + n + " events: " + ids);
+      } else {
+        Thread.sleep(10); // advance() does not block by design; poll it
+      }
+      has = r.advance();
+    }
+  }
+
+  @Test
+  public void unfinalizedBatchComesAgainAndFinalizedBatchNever() throws Exception {
+    send("r-", 10);
+    FlumeReader first = reader();
+    Set<String> firstIds = readIds(first, 10);
+    first.close(); // fails before finalizing: nacks
+
+    FlumeReader second = reader();
+    assertThat(readIds(second, 10), equalTo(firstIds));
+    long ackedBefore = SinkAcks.ACKED.get();
+    second.getCheckpointMark().finalizeCheckpoint();
+    assertThat(SinkAcks.ACKED.get(), greaterThan(ackedBefore));
+    second.close();
+
+    send("marker-", 1);
+    FlumeReader third = reader();
+    // Past the sink's timeout: a batch whose ack had not landed would be rolled back and handed out again by now.
+    assertThat(readAllFor(third, Duration.ofSeconds(SINK_TIMEOUT_SECONDS + 2)), equalTo(List.of("marker-0")));
+    third.getCheckpointMark().finalizeCheckpoint();
+    third.close();
+  }
+
+  /** Every event the reader emits until the deadline (an absence check needs a time bound; nothing else waits). */
+  private static List<String> readAllFor(FlumeReader r, Duration d) throws Exception {
+    List<String> ids = new ArrayList<>();
+    long deadline = System.nanoTime() + d.toNanos();
+    boolean has = r.start();
+    while (System.nanoTime() < deadline) {
+      if (has) {
+        ids.add(r.getCurrent().getEventId());
+        r.getCheckpointMark().finalizeCheckpoint(); // as a runner would: what was read is acked, not timed out
+      } else {
+        Thread.sleep(10);
+      }
+      has = r.advance();
+    }
+    return ids;
+  }
+
+  @Test
+  public void checkpointCarriesFetchedButNotEmittedEvents() throws Exception {
+    send("c-", 6);
+    FlumeReader r = reader();
+    Set<String> seen = readIds(r, 2); // a batch of up to 6 fetched, 2 emitted
+    FlumeCheckpointMark mark = r.getCheckpointMark();
+    r.close(); // the carried batch is referenced by the mark: not nacked
+    FlumeSource source = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100);
+    FlumeReader restored = source.split(1, options).get(0).createReader(options, mark);
+    seen.addAll(readIds(restored, 6 - seen.size()));
+    assertThat(seen.size(), equalTo(6));
+    restored.getCheckpointMark().finalizeCheckpoint();
+    restored.close();
+    send("marker2-", 1);
+    FlumeReader after = reader();
+    assertThat(readIds(after, 1), equalTo(Set.of("marker2-0")));
+    after.getCheckpointMark().finalizeCheckpoint();
+    after.close();
+  }
+
+  @Test
+  public void unreachableSinkNeverBlocksAdvance() throws Exception {
+    FlumeSource source = (FlumeSource) FlumeIOTestAccess.source("127.0.0.1:" + io.clicktrends.flume.agent.FlumeAgent
+        .freePort(), 100);
+    FlumeReader r = source.split(1, options).get(0).createReader(options, null);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 50; i++) {
+      assertThat(r.advance(), equalTo(false));
+    }
+    assertThat((System.nanoTime() - t0) / 1_000_000, lessThan(1000L));
+    r.close();
+  }
+}

@@ -1,0 +1,30 @@
+package io.clicktrends.io.rabbitmq;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/** The sink's settings, immutable and serializable so they travel with the DoFn to the workers. */
+final class SinkConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final String uri;
+  final String exchange;
+  final boolean declareExchange;
+  final boolean failOnUnroutable;
+  final Duration confirmTimeout;
+
+  SinkConfig(String uri, String exchange, boolean declareExchange, boolean failOnUnroutable,
+      Duration confirmTimeout) {
+    this.uri = uri;
+    this.exchange = exchange;
+    this.declareExchange = declareExchange;
+    this.failOnUnroutable = failOnUnroutable;
+    this.confirmTimeout = confirmTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "uri=" + Uris.mask(uri) + ", exchange=" + exchange + ", declareExchange=" + declareExchange
+        + ", failOnUnroutable=" + failOnUnroutable + ", confirmTimeout=" + confirmTimeout;
+  }
+}

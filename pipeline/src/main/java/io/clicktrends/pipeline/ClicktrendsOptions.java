@@ -1,0 +1,56 @@
+package io.clicktrends.pipeline;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/** Options of the Clicktrends pipeline: the trend settings plus where events come from and where trends go. */
+public interface ClicktrendsOptions extends TrendOptions {
+  @Description("Read events from this file (or glob) instead of Flume: JSON lines, or YOOCHOOSE TSV rows "
+      + "(SessionId, ItemId, Time) read as product views. A bounded run: it ends when the file is read.")
+  String getInput();
+
+  void setInput(String value);
+
+  @Description("Comma-separated host:port of the Flume agents' SparkSinks to pull events from (one split each).")
+  @Default.String("127.0.0.1:41416")
+  String getFlumeSinks();
+
+  void setFlumeSinks(String value);
+
+  @Description("How far behind the newest event an event may arrive and still be on time (watermark slack).")
+  @Default.String("5s")
+  String getMaxOutOfOrderness();
+
+  void setMaxOutOfOrderness(String value);
+
+  @Description("RabbitMQ to publish trends to; 'none' to not publish. Credentials are never logged.")
+  @Default.String("amqp://guest:guest@127.0.0.1:5672")
+  String getRabbitmqUri();
+
+  void setRabbitmqUri(String value);
+
+  @Description("The durable topic exchange trends are published to (routing key trend.<dimension>).")
+  @Default.String("clicktrends.trends")
+  String getExchange();
+
+  void setExchange(String value);
+
+  @Description("Where every valid event is archived as Avro, partitioned year=/month=/day=/hour= by event time "
+      + "(a local directory or hdfs://namenode/path; dead letters go to _deadletter/ beside it); 'none' to not archive.")
+  @Default.String("clicktrends-data/archive")
+  String getArchivePath();
+
+  void setArchivePath(String value);
+
+  @Description("How long archived events gather before a pane of files is written, e.g. 1m.")
+  @Default.String("1m")
+  String getArchivePaneDelay();
+
+  void setArchivePaneDelay(String value);
+
+  @Description("Also print each trend to stdout.")
+  @Default.Boolean(false)
+  boolean getPrintTrends();
+
+  void setPrintTrends(boolean value);
+}

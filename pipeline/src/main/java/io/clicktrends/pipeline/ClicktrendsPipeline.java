@@ -1,0 +1,118 @@
+package io.clicktrends.pipeline;
+
+import io.clicktrends.flume.FlumeIO;
+import io.clicktrends.io.rabbitmq.RabbitMqTrendIO;
+import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.DeadLetter;
+import io.clicktrends.schema.Trend;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Clicktrends pipeline: events from Flume (or a file), validated, ranked per dimension over sliding
+ * event-time windows, trends published to RabbitMQ; invalid events are dead-lettered and logged.
+ */
+public final class ClicktrendsPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(ClicktrendsPipeline.class);
+
+  private ClicktrendsPipeline() {}
+
+  public static void main(String[] args) {
+    ClicktrendsOptions options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("clicktrends: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    build(options).run().waitUntilFinish();
+  }
+
+  /** Parses and validates the options; the exception names the bad option and value. */
+  public static ClicktrendsOptions parse(String... args) {
+    PipelineOptionsFactory.register(ClicktrendsOptions.class);
+    ClicktrendsOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ClicktrendsOptions.class);
+    TrendConfig.from(options);
+    Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
+    Durations.parse("archivePaneDelay", options.getArchivePaneDelay());
+    return options;
+  }
+
+  /** Builds the pipeline the options describe, ready to run. */
+  public static Pipeline build(ClicktrendsOptions options) {
+    TrendConfig config = TrendConfig.from(options);
+    Pipeline p = Pipeline.create(options);
+    PCollection<ClickEvent> events;
+    PCollection<DeadLetter> parseFailures;
+    if (options.getInput() != null) {
+      PCollectionTuple parsed = p.apply("ReadLines", TextIO.read().from(options.getInput()))
+          .apply("ParseClickLines", ParseClickLines.create());
+      events = parsed.get(ValidateClickEvents.VALID);
+      parseFailures = parsed.get(ValidateClickEvents.DEAD_LETTERS);
+    } else {
+      events = p.apply("ReadFromFlume", FlumeIO.read()
+          .withSinkAddresses(options.getFlumeSinks().split("\\s*,\\s*"))
+          .withMaxOutOfOrderness(Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness())));
+      parseFailures = null;
+    }
+    PCollectionTuple validated = events.apply("Validate", ValidateClickEvents.create());
+    PCollection<Trend> trends = validated.get(ValidateClickEvents.VALID)
+        .apply("ComputeTrends", ComputeTrends.of(config).withEngine(options.getEngine()));
+    if (!"none".equals(options.getRabbitmqUri())) {
+      trends.apply("PublishToRabbitMq", RabbitMqTrendIO.write()
+          .withUri(options.getRabbitmqUri())
+          .withExchange(options.getExchange()));
+    }
+    if (options.getPrintTrends()) {
+      trends.apply("PrintTrends", new PrintTrends());
+    }
+    PCollectionList<DeadLetter> deadLetters = PCollectionList.of(validated.get(ValidateClickEvents.DEAD_LETTERS));
+    if (parseFailures != null) {
+      deadLetters = deadLetters.and(parseFailures);
+    }
+    PCollection<DeadLetter> allDeadLetters = deadLetters.apply("AllDeadLetters", Flatten.pCollections());
+    allDeadLetters.apply("LogDeadLetters", ParDo.of(new LogDeadLetter()));
+    if (!"none".equals(options.getArchivePath())) {
+      WriteArchive archive = WriteArchive.to(options.getArchivePath())
+          .withPaneDelay(Durations.parse("archivePaneDelay", options.getArchivePaneDelay()));
+      validated.get(ValidateClickEvents.VALID).apply("Archive", archive);
+      allDeadLetters.apply("ArchiveDeadLetters", archive.deadLetters());
+    }
+    LOG.info("Clicktrends pipeline: {} engine={} source={}", config, options.getEngine(),
+        options.getInput() != null ? options.getInput() : "flume " + options.getFlumeSinks());
+    return p;
+  }
+
+  /** Prints each trend as one line: window, pane and ranking. */
+  static final class PrintTrends extends PTransform<PCollection<Trend>, PDone> {
+    @Override
+    public PDone expand(PCollection<Trend> trends) {
+      trends.apply("Print", ParDo.of(new DoFn<Trend, Void>() {
+        @ProcessElement
+        public void process(@Element Trend t) {
+          System.out.println(TrendText.full(t));
+        }
+      }));
+      return PDone.in(trends.getPipeline());
+    }
+  }
+
+  static final class LogDeadLetter extends DoFn<DeadLetter, Void> {
+    @ProcessElement
+    public void process(@Element DeadLetter d) {
+      LOG.warn("dead letter {}: {}", d.getReason(), d.getDetail());
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.clicktrends.pipeline;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.joda.time.Duration;
+
+/** The validated, immutable settings of a trend computation. */
+public final class TrendConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The dimensions ranked when --dimensions is not given. */
+  public static final String DEFAULT_DIMENSIONS = "add_to_cart,search,category_view,product_view,purchase";
+
+  private final Duration windowSize;
+  private final Duration windowSlide;
+  private final int topK;
+  private final Duration allowedLateness;
+  private final List<Dimension> dimensions;
+
+  private TrendConfig(Duration windowSize, Duration windowSlide, int topK, Duration allowedLateness,
+      List<Dimension> dimensions) {
+    this.windowSize = windowSize;
+    this.windowSlide = windowSlide;
+    this.topK = topK;
+    this.allowedLateness = allowedLateness;
+    this.dimensions = Collections.unmodifiableList(new ArrayList<>(dimensions));
+  }
+
+  /** Parses and validates the options; the exception names the bad option and value. */
+  public static TrendConfig from(TrendOptions o) {
+    List<Dimension> dims = new ArrayList<>();
+    List<String> names = o.getDimensions() != null ? o.getDimensions() : List.of(DEFAULT_DIMENSIONS);
+    for (String s : names) {
+      for (String part : s.split(",")) {
+        if (!part.isBlank()) {
+          dims.add(Dimension.parse(part));
+        }
+      }
+    }
+    return of(
+        Durations.parse("windowSize", o.getWindowSize()),
+        Durations.parse("windowSlide", o.getWindowSlide()),
+        o.getTopK(),
+        Durations.parse("allowedLateness", o.getAllowedLateness()),
+        dims);
+  }
+
+  /** Validates and builds; the exception names the bad value. */
+  public static TrendConfig of(Duration windowSize, Duration windowSlide, int topK,
+      Duration allowedLateness, List<Dimension> dimensions) {
+    Objects.requireNonNull(windowSize, "windowSize");
+    Objects.requireNonNull(windowSlide, "windowSlide");
+    Objects.requireNonNull(allowedLateness, "allowedLateness");
+    if (windowSlide.getMillis() <= 0) {
+      throw new IllegalArgumentException("--windowSlide=" + Durations.format(windowSlide) + " must be positive");
+    }
+    if (windowSize.getMillis() <= 0) {
+      throw new IllegalArgumentException("--windowSize=" + Durations.format(windowSize) + " must be positive");
+    }
+    if (windowSlide.isLongerThan(windowSize)) {
+      throw new IllegalArgumentException("--windowSlide=" + Durations.format(windowSlide)
+          + " is longer than --windowSize=" + Durations.format(windowSize));
+    }
+    if (windowSize.getMillis() % windowSlide.getMillis() != 0) {
+      throw new IllegalArgumentException("--windowSize=" + Durations.format(windowSize)
+          + " is not a multiple of --windowSlide=" + Durations.format(windowSlide));
+    }
+    if (topK < 1) {
+      throw new IllegalArgumentException("--topK=" + topK + " must be at least 1");
+    }
+    if (allowedLateness.getMillis() < 0) {
+      throw new IllegalArgumentException("--allowedLateness=" + Durations.format(allowedLateness) + " must not be negative");
+    }
+    if (dimensions == null || dimensions.isEmpty()) {
+      throw new IllegalArgumentException("--dimensions is empty; name at least one dimension");
+    }
+    Set<Dimension> unique = EnumSet.noneOf(Dimension.class);
+    for (Dimension d : dimensions) {
+      if (!unique.add(d)) {
+        throw new IllegalArgumentException("--dimensions lists \"" + d + "\" twice");
+      }
+    }
+    return new TrendConfig(windowSize, windowSlide, topK, allowedLateness, dimensions);
+  }
+
+  public Duration windowSize() {
+    return windowSize;
+  }
+
+  public Duration windowSlide() {
+    return windowSlide;
+  }
+
+  /** Windows each event belongs to: windowSize / windowSlide. */
+  public int panesPerWindow() {
+    return (int) (windowSize.getMillis() / windowSlide.getMillis());
+  }
+
+  public int topK() {
+    return topK;
+  }
+
+  public Duration allowedLateness() {
+    return allowedLateness;
+  }
+
+  public List<Dimension> dimensions() {
+    return dimensions;
+  }
+
+  @Override
+  public String toString() {
+    return "windowSize=" + Durations.format(windowSize) + " windowSlide=" + Durations.format(windowSlide)
+        + " topK=" + topK + " allowedLateness=" + Durations.format(allowedLateness) + " dimensions=" + dimensions;
+  }
+}

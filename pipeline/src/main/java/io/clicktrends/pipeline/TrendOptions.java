@@ -1,0 +1,48 @@
+package io.clicktrends.pipeline;
+
+import java.util.List;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * What the trend computation needs. Durations are strings so the command line takes {@code 90s},
+ * {@code 10m}, {@code 1h} or {@code PT10M}; {@link TrendConfig#from} parses and validates them.
+ */
+public interface TrendOptions extends PipelineOptions {
+  @Description("Length of the sliding event-time window, e.g. 10m, 1h, PT10M.")
+  @Default.String("10m")
+  String getWindowSize();
+
+  void setWindowSize(String value);
+
+  @Description("How often a window starts (its slide), e.g. 10s; windowSize must be a multiple of it.")
+  @Default.String("10s")
+  String getWindowSlide();
+
+  void setWindowSlide(String value);
+
+  @Description("How many items each trend lists.")
+  @Default.Integer(10)
+  int getTopK();
+
+  void setTopK(int value);
+
+  @Description("How long after a window closes late events still correct it (a LATE update); later ones are dropped and counted.")
+  @Default.String("1m")
+  String getAllowedLateness();
+
+  void setAllowedLateness(String value);
+
+  @Description("Comma-separated dimensions to rank: add_to_cart, product_view, purchase, remove_from_cart, "
+      + "category_view, search. Default: " + TrendConfig.DEFAULT_DIMENSIONS + ".")
+  List<String> getDimensions();
+
+  void setDimensions(List<String> value);
+
+  @Description("Trend engine: incremental (pane counts, a ring of panes and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
+  @Default.Enum("incremental")
+  Engine getEngine();
+
+  void setEngine(Engine value);
+}

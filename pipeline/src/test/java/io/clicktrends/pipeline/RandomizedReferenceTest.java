@@ -1,0 +1,82 @@
+package io.clicktrends.pipeline;
+
+import io.clicktrends.pipeline.ReferenceComputation.Arrival;
+import io.clicktrends.pipeline.ReferenceComputation.Cut;
+import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.Trend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
+
+/**
+ * Random streams (sizes, slides, K, skew, out-of-order and late events all drawn from a seed): for
+ * every (dimension, window) the ON_TIME result and the last result must equal the plain-Java
+ * {@link ReferenceComputation} on the same arrivals and watermarks; and the same events read as a
+ * bounded input must give the reference's results with nothing late.
+ */
+@RunWith(Parameterized.class)
+public class RandomizedReferenceTest {
+  @Parameters(name = "{0} seed={1}")
+  public static List<Object[]> cases() {
+    List<Object[]> cases = new ArrayList<>();
+    for (Engine engine : Engine.values()) {
+      for (long seed = 1; seed <= 10; seed++) {
+        cases.add(new Object[] {engine, seed});
+      }
+    }
+    return cases;
+  }
+
+  @Parameter(0) public Engine engine;
+  @Parameter(1) public long seed;
+
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  @Test
+  public void everyWindowEqualsTheReferenceComputation() {
+    RandomStream stream = new RandomStream(seed);
+    TreeMap<String, String> expectedOnTime =
+        new TreeMap<>(ReferenceComputation.compute(stream.arrivals, stream.config, Cut.ON_TIME));
+    TreeMap<String, String> expectedFinal =
+        new TreeMap<>(ReferenceComputation.compute(stream.arrivals, stream.config, Cut.FINAL));
+
+    PCollection<Trend> trends = p.apply(stream.testStream)
+        .apply(ComputeTrends.of(stream.config).withEngine(engine));
+    PAssert.that(trends).satisfies(new MatchesReference(expectedOnTime, expectedFinal, stream.config.toString()));
+    p.run();
+  }
+
+  /**
+   * The same events as a bounded input: nothing is late, every window has one ON_TIME result. (The
+   * incremental engine gathers a bounded input's panes differently from a stream's.)
+   */
+  @Test
+  public void theSameEventsAsABoundedInputEqualTheReferenceComputation() {
+    RandomStream stream = new RandomStream(seed);
+    List<Arrival> allOnTime = new ArrayList<>();
+    List<TimestampedValue<ClickEvent>> events = new ArrayList<>();
+    for (Arrival a : stream.arrivals) {
+      allOnTime.add(new Arrival(a.event(), Long.MIN_VALUE));
+      events.add(TimestampedValue.of(a.event(), new Instant(a.event().getEventTime().toEpochMilli())));
+    }
+    TreeMap<String, String> expected = new TreeMap<>(ReferenceComputation.compute(allOnTime, stream.config, Cut.ON_TIME));
+
+    PCollection<Trend> trends = p.apply(Create.timestamped(events).withCoder(AvroCoder.of(ClickEvent.class)))
+        .apply(ComputeTrends.of(stream.config).withEngine(engine));
+    PAssert.that(trends).satisfies(new MatchesReference(expected, expected, stream.config + " (bounded)"));
+    p.run();
+  }
+}

@@ -1,0 +1,221 @@
+package io.clicktrends.runner;
+
+import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.ClickEventJson;
+import io.clicktrends.pipeline.ParseClickLines;
+import io.clicktrends.schema.ParseResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flume.Event;
+import org.apache.flume.EventDeliveryException;
+import org.apache.flume.api.RpcClient;
+import org.apache.flume.api.RpcClientFactory;
+import org.apache.flume.event.EventBuilder;
+
+/**
+ * Sends a clickstream file to a Flume agent in event-time order, at N times real time, with a progress
+ * line: {@code bin/clicktrends replay FILE [--speed N] [--to avro://host:41414 | http://host:41415]}.
+ * Each event goes as its JSON form, exactly as the tracker would send it.
+ */
+public final class Replay {
+  private static final int BATCH = 100;
+
+  private final List<ClickEvent> events;
+  private final double speed;
+  private final URI to;
+
+  public Replay(List<ClickEvent> events, double speed, URI to) {
+    if (!(speed > 0)) {
+      throw new IllegalArgumentException("--speed=" + speed + " must be positive");
+    }
+    if (!"avro".equals(to.getScheme()) && !"http".equals(to.getScheme())) {
+      throw new IllegalArgumentException("--to=" + to + " must be avro://host:port or http://host:port");
+    }
+    this.events = events;
+    this.speed = speed;
+    this.to = to;
+  }
+
+  /** Reads a JSON-lines or YOOCHOOSE TSV file, sorted by event time; unparseable lines are reported and skipped. */
+  public static List<ClickEvent> read(Path file) {
+    List<ClickEvent> out = new ArrayList<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    int skipped = 0;
+    long now = System.currentTimeMillis();
+    for (String line : lines) {
+      ParseResult r = ParseClickLines.parseLine(line, now);
+      if (r == null) {
+        continue;
+      }
+      if (r.isValid()) {
+        out.add(r.event());
+      } else {
+        skipped++;
+      }
+    }
+    if (skipped > 0) {
+      System.err.printf("replay: skipped %d lines of %s that are not valid clicks%n", skipped, file);
+    }
+    out.sort(Comparator.comparing(ClickEvent::getEventTime).thenComparing(ClickEvent::getEventId));
+    return out;
+  }
+
+  /** Sends every event; returns how many were sent. Paces by event time divided by the speed. */
+  public long run() throws Exception {
+    if (events.isEmpty()) {
+      return 0;
+    }
+    try (Sender sender = "avro".equals(to.getScheme()) ? new AvroSender(to) : new HttpSender(to)) {
+      long firstEventTime = events.get(0).getEventTime().toEpochMilli();
+      long start = System.nanoTime();
+      long lastProgress = 0;
+      List<ClickEvent> batch = new ArrayList<>(BATCH);
+      for (int i = 0; i < events.size(); i++) {
+        ClickEvent e = events.get(i);
+        long dueNanos = (long) ((e.getEventTime().toEpochMilli() - firstEventTime) / speed * 1e6);
+        long waitNanos = dueNanos - (System.nanoTime() - start);
+        if (waitNanos > 0) {
+          if (!batch.isEmpty()) {
+            sender.send(batch);
+            batch.clear();
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(waitNanos); // pacing, not synchronisation
+        }
+        batch.add(e);
+        if (batch.size() == BATCH) {
+          sender.send(batch);
+          batch.clear();
+        }
+        long now = System.nanoTime();
+        if (now - lastProgress > 1_000_000_000L || i == events.size() - 1) {
+          lastProgress = now;
+          double secs = (now - start) / 1e9;
+          System.err.printf("\rreplay: %,d/%,d events  %,.0f events/s  event time %s   ", i + 1, events.size(),
+              (i + 1) / Math.max(secs, 1e-3), e.getEventTime());
+        }
+      }
+      if (!batch.isEmpty()) {
+        sender.send(batch);
+      }
+      System.err.println();
+    }
+    return events.size();
+  }
+
+  interface Sender extends AutoCloseable {
+    void send(List<ClickEvent> batch) throws Exception;
+  }
+
+  /** Flume's own RpcClient to the Avro source, as a server-side tracker would use it. */
+  static final class AvroSender implements Sender {
+    private final RpcClient client;
+
+    AvroSender(URI to) {
+      client = RpcClientFactory.getDefaultInstance(to.getHost(), to.getPort() < 0 ? 41414 : to.getPort(), BATCH);
+    }
+
+    @Override
+    public void send(List<ClickEvent> batch) throws EventDeliveryException {
+      List<Event> events = new ArrayList<>(batch.size());
+      for (ClickEvent e : batch) {
+        events.add(EventBuilder.withBody(ClickEventJson.toJson(e), StandardCharsets.UTF_8));
+      }
+      client.appendBatch(events);
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  /** The HTTP source, as the browser tracker uses it: a JSON array per POST. */
+  static final class HttpSender implements Sender {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI endpoint;
+
+    HttpSender(URI to) {
+      endpoint = URI.create("http://" + to.getHost() + ":" + (to.getPort() < 0 ? 41415 : to.getPort()) + "/");
+    }
+
+    @Override
+    public void send(List<ClickEvent> batch) throws Exception {
+      StringBuilder body = new StringBuilder("[");
+      for (int i = 0; i < batch.size(); i++) {
+        body.append(i == 0 ? "" : ",").append(ClickEventJson.toJson(batch.get(i)));
+      }
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new IOException("HTTP source answered " + r.statusCode() + ": " + r.body());
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path file = null;
+    double speed = 600;
+    URI to = URI.create("avro://127.0.0.1:41414");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.length ? args[i + 1] : null);
+      boolean inline = a.contains("=");
+      if (a.startsWith("--speed")) {
+        try {
+          speed = Double.parseDouble(value);
+        } catch (RuntimeException e) {
+          fail("--speed=" + value + " is not a number");
+        }
+        i += inline ? 0 : 1;
+      } else if (a.startsWith("--to")) {
+        to = URI.create(value);
+        i += inline ? 0 : 1;
+      } else if (a.equals("--help") || a.equals("-h")) {
+        System.out.println("usage: bin/clicktrends replay FILE [--speed N (default 600)] [--to avro://host:41414 | http://host:41415]");
+        return;
+      } else if (!a.startsWith("--") && file == null) {
+        file = Path.of(a);
+      } else {
+        fail("unknown argument " + a);
+      }
+    }
+    if (file == null || !Files.isReadable(file)) {
+      fail("replay needs a readable FILE, got " + file);
+    }
+    List<ClickEvent> events = read(file);
+    System.err.printf("replay: %,d events from %s to %s at %sx, event time %s .. %s%n", events.size(), file, to, speed,
+        events.isEmpty() ? "-" : events.get(0).getEventTime(),
+        events.isEmpty() ? "-" : events.get(events.size() - 1).getEventTime());
+    try {
+      new Replay(events, speed, to).run();
+    } catch (org.apache.flume.FlumeException | IOException e) {
+      fail("cannot send to " + to + ": " + e.getMessage());
+    }
+  }
+
+  private static void fail(String message) {
+    System.err.println("clicktrends replay: " + message);
+    System.exit(2);
+  }
+
+}

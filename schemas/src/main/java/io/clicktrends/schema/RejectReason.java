@@ -1,0 +1,27 @@
+package io.clicktrends.schema;
+
+/** Why an input record did not become a valid {@link ClickEvent}; the code stored in {@link DeadLetter#getReason()}. */
+public enum RejectReason {
+  /** The body is not valid JSON, or not a JSON object. */
+  MALFORMED_JSON,
+  /** The body is not valid UTF-8. */
+  INVALID_UTF8,
+  /** The body exceeds the configured size limit. */
+  BODY_TOO_LARGE,
+  /** A required field (sessionId, or the key a type needs) is absent or empty. */
+  MISSING_FIELD,
+  /** A field has the wrong JSON type, e.g. a number where a string is expected. */
+  WRONG_TYPE,
+  /** eventTime is absent or null. */
+  MISSING_EVENT_TIME,
+  /** The type is not one this version knows. */
+  UNKNOWN_TYPE,
+  /** eventTime lies before 2000-01-01. */
+  TIMESTAMP_TOO_OLD,
+  /** eventTime lies more than a day ahead of the clock. */
+  TIMESTAMP_IN_FUTURE,
+  /** A product id, category or query is longer than 1 KiB (UTF-8). */
+  KEY_TOO_LONG,
+  /** An access-log line that is not in combined log format, or whose URL matches no click pattern. */
+  UNPARSEABLE_LOG_LINE
+}

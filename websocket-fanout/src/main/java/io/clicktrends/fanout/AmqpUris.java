@@ -1,0 +1,18 @@
+package io.clicktrends.fanout;
+
+/** Renders an AMQP URI for logs: credentials become {@code ***}. */
+final class AmqpUris {
+  private AmqpUris() {}
+
+  static String mask(String uri) {
+    if (uri == null) {
+      return "null";
+    }
+    int scheme = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) {
+      return uri;
+    }
+    return uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+  }
+}
