@@ -26,7 +26,27 @@ CONF="$WORK/hadoop-conf"
 now_ms() { date +%s%3N; }
 secs_since() { awk -v a="$1" -v b="${2:-$(now_ms)}" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
 log() { printf '%s yarn-it: %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FAIL: $*"; exit 1; }
+die() { log "FAIL: $*"; [[ -n ${DIAGNOSE:-} ]] && diagnose "$DIAGNOSE"; exit 1; }
+# diagnose MODE: what the logs of the failed deploy mode say, so a failure in CI explains itself
+diagnose() {
+  local mode=$1 app="clicktrends-yarn-it-$1" id driver_logs trends="$WORK/$1/trends.txt"
+  DIAGNOSE= # once
+  id=$(app_line "$app" | cut -d' ' -f1)
+  log "[$mode] diagnosis: application ${id:-not submitted} $(app_state "$app")"
+  log "[$mode]   trends: $(count_ok "$trends") valid; last: $(grep '^OK' "$trends" 2>/dev/null | tail -1 | cut -d' ' -f3-)"
+  log "[$mode]   $(tr '\r' '\n' <"$WORK/$mode/replay.log" 2>/dev/null | grep -v '^ *$' | tail -1)"
+  # the driver: in the application master's container (cluster mode) or spark-submit itself (client mode)
+  driver_logs=("$WORK/$mode/submit.log")
+  [[ -n $id ]] && while read -r f; do driver_logs+=("$f"); done < <(find "$WORK/yarn" -path "*${id}*" -name stderr 2>/dev/null | sort)
+  local f
+  for f in "${driver_logs[@]}"; do
+    [[ -s $f ]] || continue
+    log "[$mode]   ${f#"$WORK"/}: $(grep -c 'has completed, watermarks have been updated' "$f") batches completed; last watermark: $(grep 'Put new watermark block' "$f" | tail -1 | sed 's/.*lowWatermark=\([^,]*\),.*/\1/')"
+    { grep -E 'Total delay' "$f" | tail -1
+      grep -E ' (ERROR|WARN) |Exception' "$f" | grep -vE 'NativeCodeLoader|loopback address|SPARK_LOCAL_IP|well defined equals|reliable filesystem|does not exist' | head -8
+    } | cut -c1-300 | sed "s/^/$(date +%T) yarn-it: [$mode]     /" >&2 || true # (set -e: grep finding nothing is fine)
+  done
+}
 T0=$(now_ms)
 declare -a REPORT=() # one line per deploy mode, printed at the end
 
@@ -149,6 +169,7 @@ log "cluster up in $CLUSTER_UP s: HDFS $HDFS, ResourceManager $RM_ADDRESS"
 run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes into $WORK/<mode>/
   local mode=$1 app="clicktrends-yarn-it-$1" exchange="clicktrends.yarn.$(head -c6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   LOGS="$WORK/$mode"
+  DIAGNOSE=$mode
   mkdir -p "$LOGS"
   local trends="$LOGS/trends.txt" t_submit t_running t_enough first n windows avro_port sink_port
   log "[$mode] Flume agent, queue on exchange $exchange"

@@ -9,14 +9,18 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  * splits).
  *
  * <ul>
- *   <li>Not idle (events fetched and not yet emitted, or the reader connecting, backing off or reading a batch:
- *       the agent's channel may hold events): {@code maxEventTime - bound}.
- *   <li>Idle (the sink has nothing: a request is parked on a live connection): the event-time clock advances with
- *       the wall clock since the last event: {@code maxEventTime + (now - lastArrival) - bound}. A replay of old
- *       data therefore keeps its own pace.
- *   <li>Nothing ever seen: the minimum until {@code idleTimeout} has passed since the split started, then
- *       {@code now - bound}; this gives a replay that starts promptly its old timestamps, and an agent that never
- *       receives anything stops stalling the others.
+ *   <li>Not idle (events fetched and not yet emitted, or the reader connecting, backing off, reading a batch or
+ *       waiting less than {@link #EMPTY_SINK_EVIDENCE_MILLIS} for one: the agent's channel may hold events):
+ *       {@code maxEventTime - bound}.
+ *   <li>Idle (the sink has nothing: a getEventBatch has waited unanswered on a live connection for at least
+ *       {@link #EMPTY_SINK_EVIDENCE_MILLIS}; a sink with events answers in milliseconds): the event-time clock
+ *       advances with the wall clock since the last event: {@code maxEventTime + (now - lastArrival) - bound}. A replay
+ *       of old data therefore keeps its own pace.
+ *   <li>Nothing ever seen: the minimum until the split is idle and {@code idleTimeout} has passed since it started,
+ *       then {@code now - bound}; an agent that never receives anything stops stalling the others, while a split
+ *       that cannot connect, or whose readers never get an answer (a runner that restores a reader each slow
+ *       micro-batch and reads it for 200 ms), holds: its agent's channel may be full of old events that a jump to
+ *       the wall clock would make late.
  * </ul>
  * Never goes backwards. Its {@link State} travels in the checkpoint mark: a runner that restores readers often (the
  * SparkRunner does, each micro-batch when batches are slow) must get the same watermark as one long-lived reader, not
@@ -24,6 +28,11 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  * (whose idle rule then jumped to the wall clock and made every later event of a replay late).
  */
 final class EventTimeWatermark {
+  /** How long a getEventBatch must wait unanswered before the split counts as idle. */
+  static final long EMPTY_SINK_EVIDENCE_MILLIS = 1_000;
+  /** For {@code waitingSince}: no getEventBatch is waiting on a live connection. */
+  static final long NOT_WAITING = Long.MAX_VALUE;
+
   /** What a restored reader needs to continue this estimate. */
   record State(long current, long maxEventTime, long lastArrival, long startedAt) implements Serializable {}
 
@@ -53,10 +62,15 @@ final class EventTimeWatermark {
     lastArrival = nowMillis;
   }
 
-  long current(long nowMillis, boolean idle) {
+  /**
+   * The estimate as of {@code nowMillis}; {@code waitingSince} is when the getEventBatch now waiting on a live
+   * connection was sent, with every fetched event emitted ({@link #NOT_WAITING} otherwise).
+   */
+  long current(long nowMillis, long waitingSince) {
+    boolean idle = waitingSince != NOT_WAITING && nowMillis - waitingSince >= EMPTY_SINK_EVIDENCE_MILLIS;
     long candidate;
     if (maxEventTime == Long.MIN_VALUE) {
-      candidate = nowMillis - startedAt >= idleTimeoutMillis ? nowMillis - boundMillis : Long.MIN_VALUE;
+      candidate = idle && nowMillis - startedAt >= idleTimeoutMillis ? nowMillis - boundMillis : Long.MIN_VALUE;
     } else if (!idle) {
       candidate = maxEventTime - boundMillis;
     } else {
@@ -67,7 +81,7 @@ final class EventTimeWatermark {
   }
 
   /** The estimate as of {@code nowMillis}, for a checkpoint mark. */
-  State state(long nowMillis, boolean idle) {
-    return new State(current(nowMillis, idle), maxEventTime, lastArrival, startedAt);
+  State state(long nowMillis, long waitingSince) {
+    return new State(current(nowMillis, waitingSince), maxEventTime, lastArrival, startedAt);
   }
 }

@@ -52,7 +52,8 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
   private SinkConnection connection;
   private CompletableFuture<SinkConnection> connecting;
   private CompletableFuture<EventBatch> inFlight;
-  private long inFlightSince;
+  private long inFlightSince; // when inFlight was sent
+  private long inFlightCheckedAt; // when the connection under a long-waiting inFlight was last checked
   private long nextConnectAt;
   private long backoffMillis = MIN_BACKOFF_MILLIS;
   private int failedAttempts;
@@ -121,19 +122,20 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
       try {
         inFlight = connection.requestBatch(n);
         inFlightSince = now;
+        inFlightCheckedAt = now;
       } catch (IOException | RuntimeException e) {
         connectionLost("getEventBatch failed", e);
       }
       return;
     }
     if (!inFlight.isDone()) {
-      if (now - inFlightSince > settings.pollTimeoutMillis()) {
+      if (now - inFlightCheckedAt > settings.pollTimeoutMillis()) {
         if (connection.isOpen()) {
           // An empty channel: the sink answers when events come. Abandoning the request would not cancel it on the
           // sink, which keeps one of its few request threads polling the channel for it; every abandoned request
           // would later take a batch, hold it until the sink's timeout and roll it back (a quiet night piled up
           // hundreds and starved the live reader).
-          inFlightSince = now;
+          inFlightCheckedAt = now;
         } else {
           LOG.warn("FlumeIO: the connection to SparkSink {} closed while getEventBatch waited; reconnecting", address);
           dropConnection();
@@ -276,23 +278,24 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
 
   @Override
   public Instant getWatermark() {
-    return new Instant(watermark.current(System.currentTimeMillis(), idle()));
+    return new Instant(watermark.current(System.currentTimeMillis(), waitingSince()));
   }
 
   /**
-   * Idle means the sink has nothing for us: every fetched event is emitted and a getEventBatch is parked on a live
-   * connection (the sink answers it as soon as its channel has events). While connecting, backing off or reading a
-   * batch, events may be waiting in the agent's channel, so the watermark must not move with the wall clock.
+   * Since when every fetched event is emitted and a getEventBatch waits on a live connection (the sink answers it as
+   * soon as its channel has events; {@link EventTimeWatermark} decides when that wait shows the sink is empty). While
+   * connecting, backing off or reading a batch, events may be waiting in the agent's channel.
    */
-  private boolean idle() {
-    return pending.isEmpty() && connection != null && inFlight != null && !inFlight.isDone();
+  private long waitingSince() {
+    boolean waiting = pending.isEmpty() && connection != null && inFlight != null && !inFlight.isDone();
+    return waiting ? inFlightSince : EventTimeWatermark.NOT_WAITING;
   }
 
   @Override
   public FlumeCheckpointMark getCheckpointMark() {
     FlumeCheckpointMark mark = new FlumeCheckpointMark(address, emittedBatches,
         pending.isEmpty() ? null : currentBatch, new ArrayList<>(pending),
-        watermark.state(System.currentTimeMillis(), idle()), settings.connectTimeoutMillis());
+        watermark.state(System.currentTimeMillis(), waitingSince()), settings.connectTimeoutMillis());
     emittedBatches.clear();
     if (currentBatch != null) {
       currentBatchInMark = true;

@@ -20,6 +20,13 @@ public class EventTimeWatermarkTest {
   private static final long WALL = 1_795_000_000_000L; // 2026: a replay's events are far older
   private static final long EVENT = 1_396_310_400_000L; // 2014-04-01
 
+  private static final long NOT_WAITING = EventTimeWatermark.NOT_WAITING;
+
+  /** A getEventBatch that has waited unanswered for a minute at {@code now}: the sink is empty. */
+  private static long parked(long now) {
+    return now - 60_000;
+  }
+
   private static EventTimeWatermark fresh(long now) {
     return new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now, null);
   }
@@ -27,7 +34,7 @@ public class EventTimeWatermarkTest {
   /** A new reader every second, each restored from the previous one's mark, until {@code until}. */
   private static EventTimeWatermark restoredEverySecond(EventTimeWatermark w, long from, long until) {
     for (long now = from; now < until; now += 1_000) {
-      w = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now + 1_000, w.state(now + 1_000, true));
+      w = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now + 1_000, w.state(now + 1_000, parked(now + 1_000)));
     }
     return w;
   }
@@ -36,8 +43,8 @@ public class EventTimeWatermarkTest {
   public void anIdleSplitFollowsTheEventTimeClockAtWallClockPace() {
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
-    assertThat(w.current(WALL, false), equalTo(EVENT - BOUND));
-    assertThat(w.current(WALL + 60_000, true), equalTo(EVENT + 60_000 - BOUND));
+    assertThat(w.current(WALL, NOT_WAITING), equalTo(EVENT - BOUND));
+    assertThat(w.current(WALL + 60_000, parked(WALL + 60_000)), equalTo(EVENT + 60_000 - BOUND));
   }
 
   @Test
@@ -45,8 +52,9 @@ public class EventTimeWatermarkTest {
     // The agent's channel may be filling meanwhile (a restart, a partition): moving on would make those events late.
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
-    assertThat(w.current(WALL + 600_000, false), equalTo(EVENT - BOUND));
-    assertThat(w.current(WALL + 660_000, true), equalTo(EVENT + 660_000 - BOUND)); // parked again: the sink is empty
+    assertThat(w.current(WALL + 600_000, NOT_WAITING), equalTo(EVENT - BOUND));
+    // parked again: the sink is empty
+    assertThat(w.current(WALL + 660_000, parked(WALL + 660_000)), equalTo(EVENT + 660_000 - BOUND));
   }
 
   @Test
@@ -58,25 +66,50 @@ public class EventTimeWatermarkTest {
     restored = restoredEverySecond(restored, WALL, WALL + 60_000);
     // Before, each restored reader forgot the events it had seen: its watermark stalled while restores came faster
     // than the idle timeout, and jumped to the wall clock (2026) after a longer one, making later replayed events late.
-    assertThat(restored.current(WALL + 60_000, true), equalTo(longLived.current(WALL + 60_000, true)));
-    assertThat(restored.current(WALL + 60_000, true), equalTo(EVENT + 60_000 - BOUND));
+    long now = WALL + 60_000;
+    assertThat(restored.current(now, parked(now)), equalTo(longLived.current(now, parked(now))));
+    assertThat(restored.current(now, parked(now)), equalTo(EVENT + 60_000 - BOUND));
   }
 
   @Test
   public void aSplitThatNeverSawAnEventStopsHoldingOthersBackAfterTheIdleTimeoutEvenWhenRestored() {
     EventTimeWatermark restored = restoredEverySecond(fresh(WALL), WALL, WALL + 20_000);
-    assertThat(restored.current(WALL + 20_000, true), equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
+    assertThat(restored.current(WALL + 20_000, parked(WALL + 20_000)),
+        equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
     restored = restoredEverySecond(restored, WALL + 20_000, WALL + 31_000);
-    assertThat(restored.current(WALL + 31_000, true), equalTo(WALL + 31_000 - BOUND));
+    assertThat(restored.current(WALL + 31_000, parked(WALL + 31_000)), equalTo(WALL + 31_000 - BOUND));
+  }
+
+  @Test
+  public void aRequestJustSentIsNoEvidenceThatTheSinkIsEmpty() {
+    // A restored reader's first getEventBatch is in flight when a short micro-batch read ends: the channel may be full.
+    EventTimeWatermark w = fresh(WALL);
+    w.observe(EVENT, WALL);
+    long now = WALL + 600_000;
+    assertThat(w.current(now, now - 200), equalTo(EVENT - BOUND));
+    assertThat(w.current(now, now - EventTimeWatermark.EMPTY_SINK_EVIDENCE_MILLIS), equalTo(EVENT + 600_000 - BOUND));
+  }
+
+  @Test
+  public void aSplitThatNeverGetsAnAnswerHoldsEvenAfterTheIdleTimeout() {
+    // Readers restored each slow micro-batch, each closed 200 ms after sending its first request: before, the split
+    // jumped to the wall clock after the idle timeout although its agent's channel was full of a replay's events.
+    EventTimeWatermark w = fresh(WALL);
+    for (long now = WALL; now < WALL + 120_000; now += 1_000) {
+      w = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now, w.state(now, now - 200));
+    }
+    assertThat(w.current(WALL + 120_000, NOT_WAITING), equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
+    w.observe(EVENT, WALL + 120_000);
+    assertThat(w.current(WALL + 120_000, NOT_WAITING), equalTo(EVENT - BOUND));
   }
 
   @Test
   public void itNeverGoesBackwards() {
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
-    long later = w.current(WALL + 10_000, true);
+    long later = w.current(WALL + 10_000, parked(WALL + 10_000));
     w.observe(EVENT - 60_000, WALL + 10_000); // an out-of-order event
-    assertThat(w.current(WALL + 10_000, false), equalTo(later));
+    assertThat(w.current(WALL + 10_000, NOT_WAITING), equalTo(later));
   }
 
   @Test
@@ -84,9 +117,9 @@ public class EventTimeWatermarkTest {
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
     FlumeCheckpointMark mark = new FlumeCheckpointMark("127.0.0.1:41416", List.of("7"), null, List.<ClickEvent>of(),
-        w.state(WALL + 1_000, true), 5_000);
+        w.state(WALL + 1_000, parked(WALL + 1_000)), 5_000);
     FlumeCheckpointMark copy = CoderUtils.clone(SerializableCoder.of(FlumeCheckpointMark.class), mark);
     EventTimeWatermark restored = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, WALL + 2_000, copy.watermark());
-    assertThat(restored.current(WALL + 9_000, true), equalTo(EVENT + 9_000 - BOUND));
+    assertThat(restored.current(WALL + 9_000, parked(WALL + 9_000)), equalTo(EVENT + 9_000 - BOUND));
   }
 }
