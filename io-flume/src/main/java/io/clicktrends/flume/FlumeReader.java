@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * Reads one SparkSink. {@link #advance()} never blocks: connecting (with its handshake) runs on a background thread
  * and {@code getEventBatch} is an asynchronous call that may long-poll, so advance() only looks whether an answer
  * has arrived. Batches are acked only by {@link FlumeCheckpointMark#finalizeCheckpoint()}; closing nacks what no mark
- * references, so Flume hands it out again.
+ * references, so Flume hands it out again, and leaves a waiting request with its connection to the next reader of the
+ * same sink ({@link RequestHandoff}).
  */
 final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(FlumeReader.class);
   private static final long MIN_BACKOFF_MILLIS = 500;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
-  private static final long RETIRE_WAIT_MILLIS = 10 * 60_000;
   /** Events received from SparkSinks in this JVM, redeliveries included (before any runner dedup); for tests. */
   static final AtomicLong RECEIVED = new AtomicLong();
 
@@ -74,6 +74,13 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
     }
     this.watermark = new EventTimeWatermark(settings.maxOutOfOrdernessMillis(), settings.idleTimeoutMillis(), now,
         restoreFrom == null ? null : restoreFrom.watermark());
+    RequestHandoff.Waiting left = RequestHandoff.take(address);
+    if (left != null) {
+      connection = left.connection();
+      inFlight = left.request();
+      inFlightSince = left.sentAt();
+      inFlightCheckedAt = now;
+    }
   }
 
   @Override
@@ -249,7 +256,7 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
       if (inFlight != null) {
         // parked: nacked when it answers; answered but not yet read (a reader closed between two advance() calls):
         // nacked now, so Flume hands the batch out again at once instead of after the sink's timeout
-        connection.retireAfter(inFlight, RETIRE_WAIT_MILLIS);
+        connection.retireAfter(inFlight, SinkConnection.RETIRE_WAIT_MILLIS);
       } else {
         connection.close();
       }
@@ -286,7 +293,7 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
    * soon as its channel has events; {@link EventTimeWatermark} decides when that wait shows the sink is empty). While
    * connecting, backing off or reading a batch, events may be waiting in the agent's channel.
    */
-  private long waitingSince() {
+  long waitingSince() {
     boolean waiting = pending.isEmpty() && connection != null && inFlight != null && !inFlight.isDone();
     return waiting ? inFlightSince : EventTimeWatermark.NOT_WAITING;
   }
@@ -321,7 +328,14 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
     for (String seq : toNack) {
       SinkAcks.nack(address, seq, settings.connectTimeoutMillis());
     }
-    dropConnection(); // a parked getEventBatch is nacked when it returns, so its events come again at once
+    if (connection != null && inFlight != null && connection.isOpen()) {
+      // the next reader of this sink in this JVM (the runner's restored one) reads its answer; else it is nacked
+      RequestHandoff.leave(new RequestHandoff.Waiting(connection, inFlight, inFlightSince));
+      connection = null;
+      inFlight = null;
+    } else {
+      dropConnection();
+    }
     LOG.info("FlumeIO reader for {} closed: {} events emitted, {} undecodable, {} batches nacked", address, emitted,
         undecodable, toNack.size());
   }

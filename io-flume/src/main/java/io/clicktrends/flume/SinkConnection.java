@@ -30,6 +30,11 @@ final class SinkConnection implements Closeable {
   private static final String HANDSHAKE_PROBE = "clicktrends-handshake-probe";
   /** Longest wait for the answer to an ack or nack: a frozen or cut-off agent must not hold a runner thread. */
   static final long RPC_TIMEOUT_MILLIS = 30_000;
+  /** How long a retired connection waits for its parked getEventBatch's answer (to nack it) before closing. */
+  static final long RETIRE_WAIT_MILLIS = 10 * 60_000;
+
+  /** Connections opened in this JVM; for tests. */
+  static final java.util.concurrent.atomic.AtomicLong OPENED = new java.util.concurrent.atomic.AtomicLong();
 
   private final String address;
   private final NettyTransceiver transceiver;
@@ -49,6 +54,7 @@ final class SinkConnection implements Closeable {
       SparkFlumeProtocol.Callback c = SpecificRequestor.getClient(SparkFlumeProtocol.Callback.class, t);
       c.ack(HANDSHAKE_PROBE); // completes the handshake; the sink ignores unknown sequence numbers (an ack, not a nack:
       // the sink logs "Spark failed to commit transaction" for every nack, known or not)
+      OPENED.incrementAndGet();
       return new SinkConnection(address, t, c);
     } catch (IOException | RuntimeException e) {
       t.close();

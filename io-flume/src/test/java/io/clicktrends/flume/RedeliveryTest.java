@@ -118,6 +118,33 @@ public class RedeliveryTest {
   }
 
   @Test
+  public void aClosedReadersWaitingRequestIsAnsweredToTheNextReaderOnTheSameConnection() throws Exception {
+    FlumeSource split = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100)
+        .split(1, options).get(0);
+    FlumeReader first = split.createReader(options, null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    boolean has = first.start();
+    while (first.waitingSince() == EventTimeWatermark.NOT_WAITING) { // until its getEventBatch waits on the empty sink
+      assertThat("nothing was sent", has, equalTo(false));
+      assertThat("no request waiting within 30 s", System.nanoTime() < deadline, equalTo(true));
+      Thread.sleep(10);
+      has = first.advance();
+    }
+    FlumeCheckpointMark mark = first.getCheckpointMark();
+    first.close(); // as the SparkRunner closes a reader whose micro-batch was slow
+    long opened = SinkConnection.OPENED.get();
+
+    send("h-", 5);
+    FlumeReader second = split.createReader(options, mark);
+    assertThat(readIds(second, 5), equalTo(Set.of("h-0", "h-1", "h-2", "h-3", "h-4")));
+    // Before, the first reader's request took the events only to nack them, and the second reader had to connect
+    // and handshake again, which on a loaded machine often took longer than a micro-batch's 200 ms read.
+    assertThat("connections opened for the second reader", SinkConnection.OPENED.get() - opened, equalTo(0L));
+    second.getCheckpointMark().finalizeCheckpoint();
+    second.close();
+  }
+
+  @Test
   public void unreachableSinkNeverBlocksAdvance() throws Exception {
     FlumeSource source = (FlumeSource) FlumeIOTestAccess.source("127.0.0.1:" + io.clicktrends.flume.agent.FlumeAgent
         .freePort(), 100);

@@ -1,0 +1,66 @@
+package io.clicktrends.flume;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.streaming.flume.sink.EventBatch;
+
+/**
+ * Hands a closed reader's open connection, with its getEventBatch still waiting or answered but unread, to the next
+ * reader of the same sink in this JVM.
+ *
+ * <p>Why: the SparkRunner closes its cached reader when a micro-batch takes longer than 1.5 batch intervals and
+ * restores a new one from the checkpoint mark for the next, which reads for only 200 ms. Connecting and handshaking
+ * in that time often fails on a loaded machine, so a reader per micro-batch could read nothing for many batches in a
+ * row (seen: 15 s), each one leaving a request that took a batch only to nack it. Handed over, the request's answer is
+ * read by the next reader at once, on the same connection.
+ *
+ * <p>The batch of a handed-over request is in no checkpoint mark; the reader that takes it acks it through its own
+ * marks. A request nobody takes within {@link #KEEP_MILLIS} is retired (nacked when answered, so Flume hands its
+ * events out again).
+ */
+final class RequestHandoff {
+  static final long KEEP_MILLIS = 10_000;
+  private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "flumeio-handoff-expiry");
+    t.setDaemon(true);
+    return t;
+  });
+  private static final ConcurrentMap<String, Waiting> BY_ADDRESS = new ConcurrentHashMap<>();
+
+  /** A connection and its getEventBatch, sent at {@code sentAt}. */
+  record Waiting(SinkConnection connection, CompletableFuture<EventBatch> request, long sentAt) {
+    void retire() {
+      connection.retireAfter(request, SinkConnection.RETIRE_WAIT_MILLIS);
+    }
+  }
+
+  private RequestHandoff() {}
+
+  /** Leaves {@code waiting} for the next reader of its sink; one left earlier and not taken is retired. */
+  static void leave(Waiting waiting) {
+    String address = waiting.connection().address();
+    Waiting previous = BY_ADDRESS.put(address, waiting);
+    if (previous != null) {
+      previous.retire();
+    }
+    EXPIRY.schedule(() -> {
+      if (BY_ADDRESS.remove(address, waiting)) {
+        waiting.retire();
+      }
+    }, KEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** What a closed reader of {@code address} left, if anything and its connection is still open; else null. */
+  static Waiting take(String address) {
+    Waiting w = BY_ADDRESS.remove(address);
+    if (w != null && !w.connection().isOpen()) {
+      w.retire(); // closes it; an answer that did arrive is nacked
+      return null;
+    }
+    return w;
+  }
+}
