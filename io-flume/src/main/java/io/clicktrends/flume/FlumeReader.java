@@ -75,7 +75,9 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
     this.watermark = new EventTimeWatermark(settings.maxOutOfOrdernessMillis(), settings.idleTimeoutMillis(), now,
         restoreFrom == null ? null : restoreFrom.watermark());
     RequestHandoff.Waiting left = RequestHandoff.take(address);
-    if (left != null) {
+    if (left != null && left.opening() != null) {
+      connecting = left.opening();
+    } else if (left != null) {
       connection = left.connection();
       inFlight = left.request();
       inFlightSince = left.sentAt();
@@ -322,15 +324,15 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
     if (currentBatch != null && !currentBatchInMark) {
       toNack.add(currentBatch);
     }
-    if (connecting != null) {
-      connecting.thenAccept(SinkConnection::close);
-    }
     for (String seq : toNack) {
       SinkAcks.nack(address, seq, settings.connectTimeoutMillis());
     }
-    if (connection != null && inFlight != null && connection.isOpen()) {
-      // the next reader of this sink in this JVM (the runner's restored one) reads its answer; else it is nacked
-      RequestHandoff.leave(new RequestHandoff.Waiting(connection, inFlight, inFlightSince));
+    // The next reader of this sink in this JVM (the runner's restored one) continues what this one started.
+    if (connecting != null) {
+      RequestHandoff.leave(RequestHandoff.Waiting.opening(address, connecting));
+      connecting = null;
+    } else if (connection != null && connection.isOpen()) {
+      RequestHandoff.leave(RequestHandoff.Waiting.requesting(connection, inFlight, inFlightSince));
       connection = null;
       inFlight = null;
     } else {

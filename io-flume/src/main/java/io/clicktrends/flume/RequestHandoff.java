@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.streaming.flume.sink.EventBatch;
 
 /**
- * Hands a closed reader's open connection, with its getEventBatch still waiting or answered but unread, to the next
- * reader of the same sink in this JVM.
+ * Hands a closed reader's connection, still opening or open with its getEventBatch waiting or answered but unread, to
+ * the next reader of the same sink in this JVM.
  *
  * <p>Why: the SparkRunner closes its cached reader when a micro-batch takes longer than 1.5 batch intervals and
  * restores a new one from the checkpoint mark for the next, which reads for only 200 ms. Connecting and handshaking
@@ -31,10 +31,29 @@ final class RequestHandoff {
   });
   private static final ConcurrentMap<String, Waiting> BY_ADDRESS = new ConcurrentHashMap<>();
 
-  /** A connection and its getEventBatch, sent at {@code sentAt}. */
-  record Waiting(SinkConnection connection, CompletableFuture<EventBatch> request, long sentAt) {
+  /** A connection still opening, or an open one and its getEventBatch (if any) sent at {@code sentAt}. */
+  record Waiting(String address, CompletableFuture<SinkConnection> opening, SinkConnection connection,
+      CompletableFuture<EventBatch> request, long sentAt) {
+    static Waiting opening(String address, CompletableFuture<SinkConnection> opening) {
+      return new Waiting(address, opening, null, null, 0);
+    }
+
+    static Waiting requesting(SinkConnection connection, CompletableFuture<EventBatch> request, long sentAt) {
+      return new Waiting(connection.address(), null, connection, request, sentAt);
+    }
+
+    boolean usable() {
+      return opening != null ? !opening.isCompletedExceptionally() : connection.isOpen();
+    }
+
     void retire() {
-      connection.retireAfter(request, SinkConnection.RETIRE_WAIT_MILLIS);
+      if (opening != null) {
+        opening.thenAccept(SinkConnection::close);
+      } else if (request == null) {
+        connection.close();
+      } else {
+        connection.retireAfter(request, SinkConnection.RETIRE_WAIT_MILLIS);
+      }
     }
   }
 
@@ -42,7 +61,7 @@ final class RequestHandoff {
 
   /** Leaves {@code waiting} for the next reader of its sink; one left earlier and not taken is retired. */
   static void leave(Waiting waiting) {
-    String address = waiting.connection().address();
+    String address = waiting.address();
     Waiting previous = BY_ADDRESS.put(address, waiting);
     if (previous != null) {
       previous.retire();
@@ -54,10 +73,10 @@ final class RequestHandoff {
     }, KEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** What a closed reader of {@code address} left, if anything and its connection is still open; else null. */
+  /** What a closed reader of {@code address} left, if anything and still usable; else null. */
   static Waiting take(String address) {
     Waiting w = BY_ADDRESS.remove(address);
-    if (w != null && !w.connection().isOpen()) {
+    if (w != null && !w.usable()) {
       w.retire(); // closes it; an answer that did arrive is nacked
       return null;
     }

@@ -145,6 +145,24 @@ public class RedeliveryTest {
   }
 
   @Test
+  public void aReaderClosedWhileConnectingLeavesTheConnectionToTheNextReader() throws Exception {
+    FlumeSource split = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100)
+        .split(1, options).get(0);
+    long opened = SinkConnection.OPENED.get();
+    FlumeReader first = split.createReader(options, null);
+    assertThat(first.start(), equalTo(false)); // starts connecting in the background, never waits for it
+    FlumeCheckpointMark mark = first.getCheckpointMark();
+    first.close();
+
+    send("o-", 3);
+    FlumeReader second = split.createReader(options, mark);
+    assertThat(readIds(second, 3), equalTo(Set.of("o-0", "o-1", "o-2")));
+    assertThat("connections opened for both readers", SinkConnection.OPENED.get() - opened, equalTo(1L));
+    second.getCheckpointMark().finalizeCheckpoint();
+    second.close();
+  }
+
+  @Test
   public void unreachableSinkNeverBlocksAdvance() throws Exception {
     FlumeSource source = (FlumeSource) FlumeIOTestAccess.source("127.0.0.1:" + io.clicktrends.flume.agent.FlumeAgent
         .freePort(), 100);
