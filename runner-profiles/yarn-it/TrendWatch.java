@@ -2,7 +2,8 @@
 // starts, checks every message against the Trend wire format, and appends one line per message to outFile:
 //   OK <received epoch ms> <routing key> <dimension> <windowStart>/<windowEnd> <timing> total=<n> items=<k>
 //   BAD <received epoch ms> <routing key> <what is wrong>: <body>
-//   java -cp <runner-profiles class path> TrendWatch <amqp uri> <exchange> <topK> <outFile> <readyFile>
+// and the body of every valid one to jsonFile (for TrendCheck).
+//   java -cp <runner-profiles class path> TrendWatch <amqp uri> <exchange> <topK> <outFile> <readyFile> <jsonFile>
 // On SIGTERM it deletes the exchange (and with it the binding; the queue is exclusive).
 import com.rabbitmq.client.*;
 import io.clicktrends.schema.Trend;
@@ -24,12 +25,14 @@ public class TrendWatch {
     String queue = ch.queueDeclare().getQueue();
     ch.queueBind(queue, exchange, "trend.#");
     PrintWriter out = new PrintWriter(new FileWriter(a[3], StandardCharsets.UTF_8, true), true);
+    PrintWriter json = new PrintWriter(new FileWriter(a[5], StandardCharsets.UTF_8, true), true);
     ch.basicConsume(queue, true, (tag, m) -> {
       String key = m.getEnvelope().getRoutingKey();
       String body = new String(m.getBody(), StandardCharsets.UTF_8);
       long now = System.currentTimeMillis();
       try {
         Trend t = check(key, body, topK);
+        json.println(body.replace('\n', ' ')); // before the OK line: a reader that counts OK lines finds the body
         out.printf("OK %d %s %s %s/%s %s total=%d items=%d%n", now, key, t.getDimension(), t.getWindowStart(),
             t.getWindowEnd(), t.getTiming(), t.getTotal(), t.getItems().size());
       } catch (IllegalArgumentException e) {

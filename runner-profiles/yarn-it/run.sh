@@ -2,11 +2,12 @@
 # Checks that the spark-yarn jar really runs on YARN: starts MiniDFSCluster + MiniYARNCluster, then per deploy
 # mode a Flume agent (free ports, fresh data dir) and a private queue on a fresh exchange clicktrends.yarn.<random>
 # at RabbitMQ, submits with bin/spark-submit-clicktrends.sh, replays the YOOCHOOSE sample, and waits (with a
-# deadline) for valid Trend JSON on the queue. Prints the timings; exits 0 only if every mode produced trends.
+# deadline) until the trends on the queue are valid Trend JSON and, for the first windows, equal the reference
+# computation on the replayed clicks (TrendCheck). Prints the timings; exits 0 only if every mode passed.
 # Stops everything it started on exit, also on failure. Work files and logs: runner-profiles/target/yarn-it/.
 #   runner-profiles/yarn-it/run.sh       (or: mvn verify -f runner-profiles/pom.xml -Pyarn-it)
-# Settings (environment): YARN_IT_MODES (cluster,client), YARN_IT_MIN_TRENDS (100), YARN_IT_DEADLINE (240 s from
-# submit to the trends), YARN_IT_RABBITMQ_URI (amqp://guest:guest@127.0.0.1:5672), YARN_IT_CLICKS (test-data/
+# Settings (environment): YARN_IT_MODES (cluster,client), YARN_IT_WINDOWS (100: how many windows, the first in
+# window-end order over all dimensions, must equal the reference), YARN_IT_DEADLINE (240 s from submit to that), YARN_IT_RABBITMQ_URI (amqp://guest:guest@127.0.0.1:5672), YARN_IT_CLICKS (test-data/
 # yoochoose-clicks-70k.tsv), YARN_IT_SPEED (replay speed, 3000).
 set -euo pipefail
 MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,12 +15,12 @@ ROOT="$(cd "$MODULE/.." && pwd)"
 cd "$ROOT"
 
 MODES=${YARN_IT_MODES:-cluster,client}
-MIN_TRENDS=${YARN_IT_MIN_TRENDS:-100} # more than the first micro-batch holds (~35): the stream must keep going
+WINDOWS=${YARN_IT_WINDOWS:-100} # more than the first micro-batch holds (~35): the stream must keep going
 DEADLINE=${YARN_IT_DEADLINE:-240}
 RABBITMQ_URI=${YARN_IT_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672}
 CLICKS=${YARN_IT_CLICKS:-$ROOT/test-data/yoochoose-clicks-70k.tsv}
 SPEED=${YARN_IT_SPEED:-3000}
-TOP_K=3
+WINDOW_OPTIONS=(--windowSize=10m --windowSlide=5m --allowedLateness=0s --topK=3) # for the pipeline and TrendCheck
 WORK="$MODULE/target/yarn-it"
 CONF="$WORK/hadoop-conf"
 
@@ -34,6 +35,7 @@ diagnose() {
   id=$(app_line "$app" | cut -d' ' -f1)
   log "[$mode] diagnosis: application ${id:-not submitted} $(app_state "$app")"
   log "[$mode]   trends: $(count_ok "$trends") valid; last: $(grep '^OK' "$trends" 2>/dev/null | tail -1 | cut -d' ' -f3-)"
+  [[ -s $WORK/$mode/check.result ]] && log "[$mode]   reference check: $(cat "$WORK/$mode/check.result")"
   log "[$mode]   $(tr '\r' '\n' <"$WORK/$mode/replay.log" 2>/dev/null | grep -v '^ *$' | tail -1)"
   # the driver: in the application master's container (cluster mode) or spark-submit itself (client mode)
   driver_logs=("$WORK/$mode/submit.log")
@@ -92,7 +94,7 @@ kill_apps() { # through the RM, as `yarn application -kill` would; MiniCluster a
 cleanup() {
   local rc=$?
   set +e
-  for name in replay submit; do stop "$name"; done
+  for name in check replay submit; do stop "$name"; done
   kill_apps
   for name in trendwatch agent minicluster; do stop "$name"; done
   # Safety net: containers the node manager did not stop (they run in their own sessions: kill the group).
@@ -103,7 +105,7 @@ cleanup() {
   rm -rf "$WORK/dfs" "$WORK"/*/flume
   find "$WORK/yarn" -maxdepth 3 -name '*-localDir-*' -exec rm -rf {} + 2>/dev/null
   if ((rc == 0)); then
-    echo "YARN-IT PASSED: spark-submit --master yarn on MiniYARNCluster + MiniDFSCluster produced valid trends"
+    echo "YARN-IT PASSED: spark-submit --master yarn on MiniYARNCluster + MiniDFSCluster produced trends equal to the reference"
     echo "  build $(secs_since "$T0" "$T_BUILT") s, cluster up $CLUSTER_UP s"
     printf '  %s\n' "${REPORT[@]}"
     echo "  total wall time $(secs_since "$T0") s (logs in $WORK)"
@@ -136,7 +138,8 @@ classpath "$MODULE/yarn-it/minicluster-pom.xml" "$WORK/minicluster.cp"
 classpath "$MODULE/yarn-it/spark-dist-pom.xml" "$WORK/spark-dist.cp"  # stands in for a Spark distribution's jars/
 RUNNER_CP="$MODULE/target/classes:$(cat "$WORK/runner.cp"):$WORK/classes"
 MINI_CP="$(cat "$WORK/minicluster.cp"):$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$RUNNER_CP" "$MODULE/yarn-it/FlumeOnFreePorts.java" "$MODULE/yarn-it/TrendWatch.java"
+javac -nowarn -d "$WORK/classes" -cp "$RUNNER_CP" "$MODULE/yarn-it/FlumeOnFreePorts.java" "$MODULE/yarn-it/TrendWatch.java" \
+  "$MODULE/yarn-it/TrendCheck.java"
 javac -nowarn -d "$WORK/classes" -cp "$MINI_CP" "$MODULE/yarn-it/MiniCluster.java"
 T_BUILT=$(now_ms)
 log "built in $(secs_since "$T0") s"
@@ -174,7 +177,8 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
   local trends="$LOGS/trends.txt" t_submit t_running t_enough first n windows avro_port sink_port
   log "[$mode] Flume agent, queue on exchange $exchange"
   start_bg agent java -cp "$RUNNER_CP" FlumeOnFreePorts "$LOGS/flume" "$LOGS/flume.ports"
-  start_bg trendwatch java -cp "$RUNNER_CP" TrendWatch "$RABBITMQ_URI" "$exchange" "$TOP_K" "$trends" "$LOGS/queue"
+  start_bg trendwatch java -cp "$RUNNER_CP" TrendWatch "$RABBITMQ_URI" "$exchange" 3 "$trends" "$LOGS/queue" \
+    "$LOGS/trends.jsonl"
   agent_ready() { [[ -f $LOGS/flume.ports ]] || { alive agent || die "Flume agent exited ($LOGS/agent.log)"; false; }; }
   queue_ready() { [[ -s $LOGS/queue ]] || { alive trendwatch || die "TrendWatch exited ($LOGS/trendwatch.log; RabbitMQ at $RABBITMQ_URI?)"; false; }; }
   wait_for 60 "Flume agent listening" agent_ready
@@ -189,7 +193,7 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
       --num-executors 1 --executor-cores 2 --executor-memory 1g --driver-memory 1g \
       --conf "spark.yarn.jars=$SPARK_YARN_JARS" \
       -- --flumeSinks="127.0.0.1:$sink_port" --rabbitmqUri="$RABBITMQ_URI" --exchange="$exchange" --archivePath=none \
-         --windowSize=10m --windowSlide=5m --allowedLateness=0s --topK="$TOP_K"
+         "${WINDOW_OPTIONS[@]}"
   running() {
     case "$(app_state "$app")" in
       RUNNING) true ;;
@@ -202,18 +206,26 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
   log "[$mode] $(app_line "$app" | cut -d' ' -f1) RUNNING after $(secs_since "$t_submit" "$t_running") s; replaying $CLICKS at ${SPEED}x"
   start_bg replay java -cp "$RUNNER_CP" io.clicktrends.runner.Replay "$CLICKS" --speed "$SPEED" --to "avro://127.0.0.1:$avro_port"
 
-  enough_trends() {
+  local left=$((DEADLINE - ($(now_ms) - t_submit) / 1000)) verdict="$LOGS/check.result"
+  start_bg check java -cp "$RUNNER_CP" TrendCheck "$CLICKS" "$LOGS/trends.jsonl" "$WINDOWS" "$left" "$verdict" \
+    "${WINDOW_OPTIONS[@]}"
+  checked() {
     if grep -q '^BAD' "$trends" 2>/dev/null; then die "[$mode] invalid trend: $(grep -m1 '^BAD' "$trends")"; fi
-    (($(count_ok "$trends") >= MIN_TRENDS)) && return 0
+    if [[ -s $verdict ]]; then
+      grep -q '^OK' "$verdict" && return 0
+      die "[$mode] the first $WINDOWS windows differ from the reference: $(cut -c1-1500 "$verdict")"
+    fi
+    alive check || die "[$mode] TrendCheck exited without a verdict ($LOGS/check.log)"
     running >/dev/null # fails the run if the application or the driver died
     false
   }
-  wait_for $((DEADLINE - ($(now_ms) - t_submit) / 1000)) "[$mode] $MIN_TRENDS trends on $exchange (logs: $LOGS)" enough_trends
+  wait_for $((left + 30)) "[$mode] the first $WINDOWS windows from $exchange (logs: $LOGS)" checked
   t_enough=$(now_ms)
   first=$(awk '/^OK/ { print $2; exit }' "$trends")
   log "[$mode] first trend after $(secs_since "$t_submit" "$first") s: $(grep -m1 '^OK' "$trends" | cut -d' ' -f3-)"
-  log "[$mode] $MIN_TRENDS trends after $(secs_since "$t_submit" "$t_enough") s; stopping"
+  log "[$mode] $(cut -d' ' -f2- "$verdict") after $(secs_since "$t_submit" "$t_enough") s; stopping"
 
+  stop check
   stop replay
   kill_apps
   stop submit
@@ -223,8 +235,8 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
   windows=$(awk '/^OK/ { print $4, $5, $6 }' "$trends" | sort -u | wc -l) # a redelivered batch may repeat one
   if grep -q '^BAD' "$trends"; then die "[$mode] invalid trend: $(grep -m1 '^BAD' "$trends")"; fi
   log "[$mode] $n valid trends ($windows distinct windows); application $(app_line "$app" | cut -d' ' -f1,2)"
-  REPORT+=("$(printf '%-7s submit->RUNNING %5s s, ->first trend %5s s, ->%d trends %5s s; %d trends (%d windows); run %5s s' \
-    "$mode" "$(secs_since "$t_submit" "$t_running")" "$(secs_since "$t_submit" "$first")" "$MIN_TRENDS" \
+  REPORT+=("$(printf '%-7s submit->RUNNING %5s s, ->first trend %5s s, ->first %d windows = reference %5s s; %d trends (%d windows); run %5s s' \
+    "$mode" "$(secs_since "$t_submit" "$t_running")" "$(secs_since "$t_submit" "$first")" "$WINDOWS" \
     "$(secs_since "$t_submit" "$t_enough")" "$n" "$windows" "$(secs_since "$t_submit")")")
 }
 IFS=, read -ra modes <<<"$MODES"
