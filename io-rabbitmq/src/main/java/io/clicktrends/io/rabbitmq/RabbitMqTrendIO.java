@@ -1,13 +1,18 @@
 package io.clicktrends.io.rabbitmq;
 
 import io.clicktrends.schema.Trend;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@link Trend}s to RabbitMQ as their JSON wire format (see schemas/README.md).
@@ -19,18 +24,20 @@ import org.apache.beam.sdk.values.PDone;
  * <p>Each trend goes to a durable topic exchange (default {@value #DEFAULT_EXCHANGE}) with routing
  * key {@code trend.<dimension>}, persistent delivery, {@code content-type: application/json} and
  * {@code message-id} {@code <dimension>/<windowEnd millis>/<timing>/<pane index>}. A bundle
- * finishes only when the broker confirmed all its messages; otherwise it fails and the runner
- * retries it (at-least-once; consumers drop duplicates by message id).
+ * finishes only when the broker confirmed all its messages; it retries for {@link Write#withRetryFor} (a broker
+ * restart), then fails and the runner retries it (at-least-once; consumers drop duplicates by message id).
  */
 public final class RabbitMqTrendIO {
   public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672";
   public static final String DEFAULT_EXCHANGE = "clicktrends.trends";
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(2);
 
   private RabbitMqTrendIO() {}
 
   public static Write write() {
-    return new Write(new SinkConfig(DEFAULT_URI, DEFAULT_EXCHANGE, true, false, DEFAULT_CONFIRM_TIMEOUT));
+    return new Write(new SinkConfig(DEFAULT_URI, DEFAULT_EXCHANGE, true, false, DEFAULT_CONFIRM_TIMEOUT,
+        DEFAULT_RETRY_FOR));
   }
 
   /** The sink. Immutable: every {@code with*} returns a new instance. */
@@ -45,12 +52,12 @@ public final class RabbitMqTrendIO {
     /** The broker, e.g. {@code amqp://user:password@host:5672/vhost}. Never logged unmasked. */
     public Write withUri(String uri) {
       return new Write(new SinkConfig(uri, config.exchange, config.declareExchange,
-          config.failOnUnroutable, config.confirmTimeout));
+          config.failOnUnroutable, config.confirmTimeout, config.retryFor));
     }
 
     public Write withExchange(String exchange) {
       return new Write(new SinkConfig(config.uri, exchange, config.declareExchange,
-          config.failOnUnroutable, config.confirmTimeout));
+          config.failOnUnroutable, config.confirmTimeout, config.retryFor));
     }
 
     /**
@@ -59,7 +66,7 @@ public final class RabbitMqTrendIO {
      */
     public Write withDeclareExchange(boolean declare) {
       return new Write(new SinkConfig(config.uri, config.exchange, declare,
-          config.failOnUnroutable, config.confirmTimeout));
+          config.failOnUnroutable, config.confirmTimeout, config.retryFor));
     }
 
     /**
@@ -70,13 +77,23 @@ public final class RabbitMqTrendIO {
      */
     public Write withFailOnUnroutable(boolean fail) {
       return new Write(new SinkConfig(config.uri, config.exchange, config.declareExchange, fail,
-          config.confirmTimeout));
+          config.confirmTimeout, config.retryFor));
     }
 
     /** How long a bundle waits for the broker's confirms before it fails. Default 30 s. */
     public Write withConfirmTimeout(Duration timeout) {
       return new Write(new SinkConfig(config.uri, config.exchange, config.declareExchange,
-          config.failOnUnroutable, timeout));
+          config.failOnUnroutable, timeout, config.retryFor));
+    }
+
+    /**
+     * How long a bundle retries (every 1 to 5 s, publishing all its trends again on a fresh channel) after a failed
+     * publish, e.g. while the broker restarts, before it fails. Default 2 min; zero fails at once. Runners retry a
+     * failed bundle, but the DirectRunner fails the pipeline, and Spark gives up after 4 task attempts.
+     */
+    public Write withRetryFor(Duration retryFor) {
+      return new Write(new SinkConfig(config.uri, config.exchange, config.declareExchange,
+          config.failOnUnroutable, config.confirmTimeout, retryFor));
     }
 
     @Override
@@ -102,6 +119,10 @@ public final class RabbitMqTrendIO {
         throw new IllegalArgumentException("RabbitMqTrendIO.write(): withConfirmTimeout must be positive, got "
             + config.confirmTimeout);
       }
+      if (config.retryFor == null || config.retryFor.isNegative()) {
+        throw new IllegalArgumentException("RabbitMqTrendIO.write(): withRetryFor must be zero or positive, got "
+            + config.retryFor);
+      }
     }
 
     @Override
@@ -110,15 +131,24 @@ public final class RabbitMqTrendIO {
       builder.add(DisplayData.item("uri", Uris.mask(config.uri)))
           .add(DisplayData.item("exchange", config.exchange))
           .add(DisplayData.item("failOnUnroutable", config.failOnUnroutable))
-          .add(DisplayData.item("confirmTimeout", config.confirmTimeout.toString()));
+          .add(DisplayData.item("confirmTimeout", config.confirmTimeout.toString()))
+          .add(DisplayData.item("retryFor", config.retryFor.toString()));
     }
   }
 
-  /** Publishes a bundle and waits for its confirms in {@code @FinishBundle}. */
+  /**
+   * Publishes a bundle and waits for its confirms in {@code @FinishBundle}. Keeps the bundle's trends, so that after a
+   * failure (broker gone, channel closed, nack, no confirm) it can publish them all again on a fresh channel until
+   * they are confirmed or {@code retryFor} has passed.
+   */
   static final class PublishFn extends DoFn<Trend, Void> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PublishFn.class);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
     private final SinkConfig config;
     private transient TrendPublisher publisher;
+    private transient List<Trend> bundle;
+    private transient Exception failure; // the first failure of this attempt, if any
 
     PublishFn(SinkConfig config) {
       this.config = config;
@@ -130,18 +160,63 @@ public final class RabbitMqTrendIO {
     }
 
     @StartBundle
-    public void startBundle() throws Exception {
-      publisher.startBatch();
+    public void startBundle() {
+      bundle = new ArrayList<>();
+      failure = null;
+      try {
+        publisher.startBatch();
+      } catch (IOException | RuntimeException e) {
+        failure = e; // retried in finishBundle: the broker may be restarting
+      }
     }
 
     @ProcessElement
-    public void processElement(@Element Trend trend) throws Exception {
-      publisher.publish(trend);
+    public void processElement(@Element Trend trend) {
+      bundle.add(trend);
+      if (failure == null) {
+        try {
+          publisher.publish(trend);
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
+      }
     }
 
     @FinishBundle
     public void finishBundle() throws Exception {
-      publisher.awaitConfirms();
+      long deadline = System.nanoTime() + config.retryFor.toNanos();
+      long backoff = 1_000;
+      for (int attempt = 1; ; attempt++) {
+        if (failure == null) {
+          try {
+            publisher.awaitConfirms();
+            if (attempt > 1) {
+              LOG.info("RabbitMqTrendIO: {} trend(s) confirmed by {} on attempt {}", bundle.size(),
+                  Uris.mask(config.uri), attempt);
+            }
+            return;
+          } catch (TrendPublishException e) {
+            failure = e;
+          }
+        }
+        if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+          throw failure instanceof TrendPublishException t ? t : new TrendPublishException(
+              "publishing to " + Uris.mask(config.uri) + " failed: " + failure, failure);
+        }
+        LOG.warn("RabbitMqTrendIO: publishing {} trend(s) to exchange {} at {} failed ({}); attempt {} in {} ms",
+            bundle.size(), config.exchange, Uris.mask(config.uri), failure.getMessage(), attempt + 1, backoff);
+        Thread.sleep(backoff); // a backoff between attempts, not a wait for an event
+        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        failure = null;
+        try {
+          publisher.startBatch();
+          for (Trend t : bundle) {
+            publisher.publish(t);
+          }
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
+      }
     }
 
     @Teardown

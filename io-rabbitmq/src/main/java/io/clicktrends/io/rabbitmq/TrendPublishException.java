@@ -9,4 +9,8 @@ public final class TrendPublishException extends IOException {
   public TrendPublishException(String message) {
     super(message);
   }
+
+  public TrendPublishException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

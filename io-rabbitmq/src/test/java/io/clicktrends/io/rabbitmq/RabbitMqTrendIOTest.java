@@ -78,8 +78,9 @@ public class RabbitMqTrendIOTest {
   }
 
   private RabbitMqTrendIO.Write sink() {
+    // a short retry: the failure cases retry once, then must fail the bundle with the broker's reason
     return RabbitMqTrendIO.write().withUri(broker.uri()).withExchange(exchange)
-        .withConfirmTimeout(Duration.ofSeconds(5));
+        .withConfirmTimeout(Duration.ofSeconds(5)).withRetryFor(Duration.ofSeconds(2));
   }
 
   private String boundQueue(Map<String, Object> args) throws Exception {

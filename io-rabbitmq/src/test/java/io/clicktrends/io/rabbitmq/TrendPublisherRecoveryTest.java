@@ -2,17 +2,22 @@ package io.clicktrends.io.rabbitmq;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.clicktrends.broker.EmbeddedAmqpBroker;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
 /**
- * A broker restart: the publisher fails the batch in flight (the runner would retry it) and
- * publishes again once its connection recovered. Runs on the embedded broker, because restarting
+ * A broker restart: the publisher fails the batch in flight and publishes again once its connection
+ * recovered; the sink's DoFn retries the bundle itself until then. Runs on the embedded broker, because restarting
  * the machine's shared RabbitMQ would disturb everyone else using it.
  */
 public class TrendPublisherRecoveryTest {
@@ -21,7 +26,8 @@ public class TrendPublisherRecoveryTest {
   public void publishesAgainAfterABrokerRestart() throws Exception {
     EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start();
     int port = broker.port();
-    SinkConfig config = new SinkConfig(broker.uri(), "clicktrends.trends", true, true, Duration.ofSeconds(5));
+    SinkConfig config = new SinkConfig(broker.uri(), "clicktrends.trends", true, true, Duration.ofSeconds(5),
+        Duration.ZERO);
     try (TrendPublisher publisher = new TrendPublisher(config)) {
       bindQueue(broker.uri());
       publishOne(publisher, 0);
@@ -49,6 +55,35 @@ public class TrendPublisherRecoveryTest {
       System.out.println("recovered after " + failures + " failed batch(es)");
       assertThat(countMessages(broker.uri()), equalTo(1L));
     } finally {
+      broker.close();
+    }
+  }
+
+  @Test
+  public void aBundleKeepsRetryingThroughABrokerRestart() throws Exception {
+    EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start();
+    int port = broker.port();
+    // mandatory: a retry that reaches the restarted broker before the queue is bound comes back and is retried
+    SinkConfig config = new SinkConfig(broker.uri(), "clicktrends.trends", true, true, Duration.ofSeconds(5),
+        Duration.ofSeconds(60));
+    RabbitMqTrendIO.PublishFn fn = new RabbitMqTrendIO.PublishFn(config);
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    fn.setup();
+    try {
+      fn.startBundle();
+      broker.close(); // gone before the bundle's trend is published: on the DirectRunner this failed the pipeline
+      fn.processElement(Trends.trend("search", 1_396_437_600L, 0, "k"));
+      Future<?> finishing = runner.submit(() -> {
+        fn.finishBundle();
+        return null;
+      });
+      broker = EmbeddedAmqpBroker.start("127.0.0.1", port);
+      bindQueue(broker.uri());
+      finishing.get(60, TimeUnit.SECONDS); // an ExecutionException if the bundle gave up
+      assertThat(countMessages(broker.uri()), greaterThanOrEqualTo(1L));
+    } finally {
+      fn.teardown();
+      runner.shutdownNow();
       broker.close();
     }
   }
