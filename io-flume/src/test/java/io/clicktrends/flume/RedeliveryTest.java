@@ -26,9 +26,12 @@ public class RedeliveryTest {
   @ClassRule public static final TestAgent AGENT = new TestAgent(SINK_TIMEOUT_SECONDS);
   private final PipelineOptions options = PipelineOptionsFactory.create();
 
+  private FlumeSource split() {
+    return FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100).split(1, options).get(0);
+  }
+
   private FlumeReader reader() {
-    FlumeSource source = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100);
-    return source.split(1, options).get(0).createReader(options, null);
+    return split().createReader(options, null);
   }
 
   private void send(String prefix, int n) throws Exception {
@@ -104,8 +107,7 @@ public class RedeliveryTest {
     Set<String> seen = readIds(r, 2); // a batch of up to 6 fetched, 2 emitted
     FlumeCheckpointMark mark = r.getCheckpointMark();
     r.close(); // the carried batch is referenced by the mark: not nacked
-    FlumeSource source = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100);
-    FlumeReader restored = source.split(1, options).get(0).createReader(options, mark);
+    FlumeReader restored = split().createReader(options, mark);
     seen.addAll(readIds(restored, 6 - seen.size()));
     assertThat(seen.size(), equalTo(6));
     restored.getCheckpointMark().finalizeCheckpoint();
@@ -119,8 +121,7 @@ public class RedeliveryTest {
 
   @Test
   public void aClosedReadersWaitingRequestIsAnsweredToTheNextReaderOnTheSameConnection() throws Exception {
-    FlumeSource split = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100)
-        .split(1, options).get(0);
+    FlumeSource split = split();
     FlumeReader first = split.createReader(options, null);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     boolean has = first.start();
@@ -146,8 +147,7 @@ public class RedeliveryTest {
 
   @Test
   public void aReaderClosedWhileConnectingLeavesTheConnectionToTheNextReader() throws Exception {
-    FlumeSource split = (FlumeSource) FlumeIOTestAccess.source(AGENT.agent.sparkSinkAddress(), 100)
-        .split(1, options).get(0);
+    FlumeSource split = split();
     long opened = SinkConnection.OPENED.get();
     FlumeReader first = split.createReader(options, null);
     assertThat(first.start(), equalTo(false)); // starts connecting in the background, never waits for it
