@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -130,8 +132,11 @@ public class FlumeIOAgentTest {
   @Test
   public void accessLogLinesBecomeClickEvents() throws Exception {
     String ua = "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0";
+    String productView =
+        "203.0.113.7 - - [02/Apr/2024:11:17:46 +0000] \"GET /product/sku-42 HTTP/1.1\" 200 5120 \"https://shop.example/\" \"" + ua + "\"";
     List<String> lines = List.of(
-        "203.0.113.7 - - [02/Apr/2024:11:17:46 +0000] \"GET /product/sku-42 HTTP/1.1\" 200 5120 \"https://shop.example/\" \"" + ua + "\"",
+        productView,
+        productView, // the same line again in the same second: a second view (a reload), not a duplicate
         "203.0.113.7 - - [02/Apr/2024:11:17:50 +0000] \"GET /category/garden%20tools HTTP/1.1\" 200 812 \"-\" \"" + ua + "\"",
         "198.51.100.2 - alice [02/Apr/2024:11:18:01 +0200] \"GET /search?q=red+shoes&page=2 HTTP/2.0\" 200 77 \"-\" \"curl/8.5\"",
         "198.51.100.2 - alice [02/Apr/2024:11:18:03 +0200] \"POST /cart/add?product=sku-7 HTTP/1.1\" 302 0 \"-\" \"curl/8.5\"",
@@ -141,14 +146,19 @@ public class FlumeIOAgentTest {
     Files.write(AGENT.logDir.resolve("access.log"), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(AGENT.agent.sparkSinkAddress())
-        .withMaxNumRecords(4).withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
+        .withMaxNumRecords(5).withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
     PAssert.that(events.apply(MapElements.into(TypeDescriptors.strings()).via(e -> e.getType() + " "
         + (e.getProductId() != null ? e.getProductId() : e.getCategory() != null ? e.getCategory() : e.getQuery())
         + " " + e.getEventTime()))).containsInAnyOrder(
             "product_view sku-42 2024-04-02T11:17:46Z",
+            "product_view sku-42 2024-04-02T11:17:46Z",
             "category_view garden tools 2024-04-02T11:17:50Z",
             "search red shoes 2024-04-02T09:18:01Z",
             "add_to_cart sku-7 2024-04-02T09:18:03Z");
+    // Before, the eventId was a hash of the line alone: the two views shared one and the unbounded read's dedup
+    // (DirectRunner) dropped the second. Now the line's file and byte offset are part of it.
+    PAssert.thatSingleton(events.apply("EventIds", MapElements.into(TypeDescriptors.strings()).via(e -> e.getEventId()))
+        .apply(Distinct.create()).apply(Count.globally())).isEqualTo(5L);
     p.run().waitUntilFinish();
     TestAgent.await("2 dead log lines", Duration.ofSeconds(30), () -> {
       try {

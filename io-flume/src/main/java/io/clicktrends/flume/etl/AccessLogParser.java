@@ -56,6 +56,15 @@ public final class AccessLogParser {
 
   /** The event, the rejection, or null for a well-formed non-click line when non-clicks are ignored. */
   public ParseResult parse(byte[] body, long ingestTimeMillis) {
+    return parse(body, null, ingestTimeMillis);
+  }
+
+  /**
+   * As {@link #parse(byte[], long)}; {@code origin} (the file and byte offset the line was read at, or null) goes into
+   * the eventId, so two identical lines (a double click in the same second) stay two events, while the same line read
+   * again after an agent restart keeps its eventId and is deduplicated.
+   */
+  public ParseResult parse(byte[] body, String origin, long ingestTimeMillis) {
     String line = new String(body, StandardCharsets.UTF_8).strip();
     Matcher m = COMBINED.matcher(line);
     if (!m.matches()) {
@@ -76,7 +85,8 @@ public final class AccessLogParser {
       Optional<Map<String, String>> fields = p.match(target);
       if (fields.isPresent()) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("eventId", UUID.nameUUIDFromBytes(body).toString());
+        n.put("eventId", UUID.nameUUIDFromBytes(origin == null ? body
+            : (origin + "\n" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)).toString());
         n.put("eventTime", eventTime);
         n.put("type", p.eventType());
         String ua = dashToNull(m.group(8));

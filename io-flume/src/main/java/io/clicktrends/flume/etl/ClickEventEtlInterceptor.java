@@ -44,6 +44,9 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   private final int maxBodyBytes;
   private final String schemaHeader;
   private final String schemaValue;
+  // set by the TAILDIR source with fileHeader = true and byteOffsetHeader = true (the agent's configuration)
+  static final String TAILDIR_FILE_HEADER = "file";
+  static final String TAILDIR_OFFSET_HEADER = "byteoffset";
   private final AccessLogParser logParser;
   private final AtomicLong valid = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
@@ -70,7 +73,9 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       result = ParseResult.rejected(RejectReason.BODY_TOO_LARGE,
           "body is " + body.length + " bytes, over the " + maxBodyBytes + "-byte limit");
     } else if ("accesslog".equals(headers.getOrDefault(EventHeaders.FORMAT, format))) {
-      result = logParser.parse(body, now);
+      String file = headers.get(TAILDIR_FILE_HEADER);
+      String offset = headers.get(TAILDIR_OFFSET_HEADER);
+      result = logParser.parse(body, file == null || offset == null ? null : file + ":" + offset, now);
       if (result == null) {
         ignored.incrementAndGet();
         return null; // a non-click line, and the agent is configured to ignore those
