@@ -43,22 +43,7 @@ public class RedeliveryTest {
   }
 
   private static Set<String> readIds(FlumeReader r, int n) throws Exception {
-    Set<String> ids = new TreeSet<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    boolean has = r.start();
-    while (true) {
-      if (has) {
-        ids.add(r.getCurrent().getEventId());
-        if (ids.size() >= n) {
-          return ids; // no further advance(): it would consume (emit) an event this test then ignores
-        }
-      } else if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + ids.size() + " of " + n + " events: " + ids);
-      } else {
-        Thread.sleep(10); // advance() does not block by design; poll it
-      }
-      has = r.advance();
-    }
+    return FlumeIOTestAccess.readIds(r, n, Duration.ofSeconds(30));
   }
 
   @Test
@@ -123,14 +108,7 @@ public class RedeliveryTest {
   public void aClosedReadersWaitingRequestIsAnsweredToTheNextReaderOnTheSameConnection() throws Exception {
     FlumeSource split = split();
     FlumeReader first = split.createReader(options, null);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    boolean has = first.start();
-    while (first.waitingSince() == EventTimeWatermark.NOT_WAITING) { // until its getEventBatch waits on the empty sink
-      assertThat("nothing was sent", has, equalTo(false));
-      assertThat("no request waiting within 30 s", System.nanoTime() < deadline, equalTo(true));
-      Thread.sleep(10);
-      has = first.advance();
-    }
+    FlumeIOTestAccess.startUntilWaiting(first);
     FlumeCheckpointMark mark = first.getCheckpointMark();
     first.close(); // as the SparkRunner closes a reader whose micro-batch was slow
     long opened = SinkConnection.OPENED.get();
