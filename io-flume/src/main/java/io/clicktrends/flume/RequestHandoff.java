@@ -73,6 +73,11 @@ final class RequestHandoff {
     }, KEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
+  /** What is left for {@code address} now, without taking it; for tests. */
+  static Waiting peek(String address) {
+    return BY_ADDRESS.get(address);
+  }
+
   /** What a closed reader of {@code address} left, if anything and still usable; else null. */
   static Waiting take(String address) {
     Waiting w = BY_ADDRESS.remove(address);

@@ -2,6 +2,7 @@ package io.clicktrends.flume;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +36,12 @@ public class RequestHandoffTest {
     for (int i = 0; i < 3; i++) {
       bodies.add(TestAgent.click("x-" + i, "product_view", "p" + i).getBytes(StandardCharsets.UTF_8));
     }
-    AGENT.sendRpc(bodies); // the left request takes them
+    AGENT.sendRpc(bodies);
+    // The left request takes them (waited for: a new reader's first poll could otherwise win the race against the
+    // sink's 200 ms backoff, and the events would never pass through the left request).
+    RequestHandoff.Waiting left = RequestHandoff.peek(AGENT.agent.sparkSinkAddress());
+    TestAgent.await("the left request answered", Duration.ofSeconds(30), () -> left.request().isDone());
+    assertThat("events the left request took", left.request().join().getEvents().size(), greaterThan(0));
 
     // The same sink under another name: a reader as in another JVM, which cannot take the handoff.
     FlumeReader elsewhere = reader("localhost:" + AGENT.agent.sparkSinkAddress().split(":")[1]);
