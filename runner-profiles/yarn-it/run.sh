@@ -20,7 +20,8 @@ DEADLINE=${YARN_IT_DEADLINE:-240}
 RABBITMQ_URI=${YARN_IT_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672}
 CLICKS=${YARN_IT_CLICKS:-$ROOT/test-data/yoochoose-clicks-70k.tsv}
 SPEED=${YARN_IT_SPEED:-3000}
-WINDOW_OPTIONS=(--windowSize=10m --windowSlide=5m --allowedLateness=0s --topK=3) # for the pipeline and TrendCheck
+TOP_K=3
+WINDOW_OPTIONS=(--windowSize=10m --windowSlide=5m --allowedLateness=0s --topK=$TOP_K) # for the pipeline and TrendCheck
 WORK="$MODULE/target/yarn-it"
 CONF="$WORK/hadoop-conf"
 
@@ -177,7 +178,7 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
   local trends="$LOGS/trends.txt" t_submit t_running t_enough first n windows avro_port sink_port
   log "[$mode] Flume agent, queue on exchange $exchange"
   start_bg agent java -cp "$RUNNER_CP" FlumeOnFreePorts "$LOGS/flume" "$LOGS/flume.ports"
-  start_bg trendwatch java -cp "$RUNNER_CP" TrendWatch "$RABBITMQ_URI" "$exchange" 3 "$trends" "$LOGS/queue" \
+  start_bg trendwatch java -cp "$RUNNER_CP" TrendWatch "$RABBITMQ_URI" "$exchange" "$TOP_K" "$trends" "$LOGS/queue" \
     "$LOGS/trends.jsonl"
   agent_ready() { [[ -f $LOGS/flume.ports ]] || { alive agent || die "Flume agent exited ($LOGS/agent.log)"; false; }; }
   queue_ready() { [[ -s $LOGS/queue ]] || { alive trendwatch || die "TrendWatch exited ($LOGS/trendwatch.log; RabbitMQ at $RABBITMQ_URI?)"; false; }; }

@@ -255,13 +255,7 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
 
   private void dropConnection() {
     if (connection != null) {
-      if (inFlight != null) {
-        // parked: nacked when it answers; answered but not yet read (a reader closed between two advance() calls):
-        // nacked now, so Flume hands the batch out again at once instead of after the sink's timeout
-        connection.retireAfter(inFlight, SinkConnection.RETIRE_WAIT_MILLIS);
-      } else {
-        connection.close();
-      }
+      connection.release(inFlight);
       connection = null;
     }
     inFlight = null;

@@ -49,10 +49,8 @@ final class RequestHandoff {
     void retire() {
       if (opening != null) {
         opening.thenAccept(SinkConnection::close);
-      } else if (request == null) {
-        connection.close();
       } else {
-        connection.retireAfter(request, SinkConnection.RETIRE_WAIT_MILLIS);
+        connection.release(request);
       }
     }
   }

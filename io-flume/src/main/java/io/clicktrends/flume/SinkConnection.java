@@ -31,7 +31,7 @@ final class SinkConnection implements Closeable {
   /** Longest wait for the answer to an ack or nack: a frozen or cut-off agent must not hold a runner thread. */
   static final long RPC_TIMEOUT_MILLIS = 30_000;
   /** How long a retired connection waits for its parked getEventBatch's answer (to nack it) before closing. */
-  static final long RETIRE_WAIT_MILLIS = 10 * 60_000;
+  private static final long RETIRE_WAIT_MILLIS = 10 * 60_000;
 
   /** Connections opened in this JVM; for tests. */
   static final java.util.concurrent.atomic.AtomicLong OPENED = new java.util.concurrent.atomic.AtomicLong();
@@ -112,13 +112,18 @@ final class SinkConnection implements Closeable {
   }
 
   /**
-   * Retires this connection while a getEventBatch is still parked on the sink. The sink cannot cancel it: when events
-   * arrive it hands them to this request and, had we closed the socket, would hold them until its transaction timeout.
-   * So keep the connection until the answer comes, nack it (Flume redelivers at once), then close; give up after
-   * {@code maxWaitMillis}.
+   * Gives this connection up: closes it now, or, while a getEventBatch ({@code request}, may be null) is outstanding,
+   * once it answers. The sink cannot cancel a parked request: when events arrive it hands them to it and, had we
+   * closed the socket, would hold them until its transaction timeout. So keep the connection until the answer comes,
+   * nack it (Flume redelivers at once; an answered but unread batch is nacked at once), then close; give up after
+   * {@link #RETIRE_WAIT_MILLIS}.
    */
-  void retireAfter(CompletableFuture<EventBatch> parked, long maxWaitMillis) {
-    parked.orTimeout(maxWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS).whenCompleteAsync((batch, error) -> {
+  void release(CompletableFuture<EventBatch> request) {
+    if (request == null) {
+      close();
+      return;
+    }
+    request.orTimeout(RETIRE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS).whenCompleteAsync((batch, error) -> {
       try {
         if (batch != null && batch.getErrorMsg().isEmpty()) {
           nack(batch.getSequenceNumber());

@@ -54,15 +54,10 @@ public final class AccessLogParser {
     this.ignoreNonClicks = ignoreNonClicks;
   }
 
-  /** The event, the rejection, or null for a well-formed non-click line when non-clicks are ignored. */
-  public ParseResult parse(byte[] body, long ingestTimeMillis) {
-    return parse(body, null, ingestTimeMillis);
-  }
-
   /**
-   * As {@link #parse(byte[], long)}; {@code origin} (the file and byte offset the line was read at, or null) goes into
-   * the eventId, so two identical lines (a double click in the same second) stay two events, while the same line read
-   * again after an agent restart keeps its eventId and is deduplicated.
+   * The event, the rejection, or null for a well-formed non-click line when non-clicks are ignored. {@code origin}
+   * (the file and byte offset the line was read at, or null) goes into the eventId, so two identical lines (a reload
+   * in the same second) stay two events, while the same line read again after an agent restart keeps its eventId.
    */
   public ParseResult parse(byte[] body, String origin, long ingestTimeMillis) {
     String line = new String(body, StandardCharsets.UTF_8).strip();
@@ -85,8 +80,8 @@ public final class AccessLogParser {
       Optional<Map<String, String>> fields = p.match(target);
       if (fields.isPresent()) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("eventId", UUID.nameUUIDFromBytes(origin == null ? body
-            : (origin + "\n" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)).toString());
+        n.put("eventId", UUID.nameUUIDFromBytes(
+            origin == null ? body : (origin + "\n" + line).getBytes(StandardCharsets.UTF_8)).toString());
         n.put("eventTime", eventTime);
         n.put("type", p.eventType());
         String ua = dashToNull(m.group(8));
