@@ -1,18 +1,13 @@
 package io.clicktrends.io.rabbitmq;
 
 import io.clicktrends.schema.Trend;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@link Trend}s to RabbitMQ as their JSON wire format (see schemas/README.md).
@@ -136,19 +131,11 @@ public final class RabbitMqTrendIO {
     }
   }
 
-  /**
-   * Publishes a bundle and waits for its confirms in {@code @FinishBundle}. Keeps the bundle's trends, so that after a
-   * failure (broker gone, channel closed, nack, no confirm) it can publish them all again on a fresh channel until
-   * they are confirmed or {@code retryFor} has passed.
-   */
+  /** Publishes a bundle and waits for its confirms (retrying, see {@link TrendPublisher}) in {@code @FinishBundle}. */
   static final class PublishFn extends DoFn<Trend, Void> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(PublishFn.class);
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
     private final SinkConfig config;
     private transient TrendPublisher publisher;
-    private transient List<Trend> bundle;
-    private transient Exception failure; // the first failure of this attempt, if any
 
     PublishFn(SinkConfig config) {
       this.config = config;
@@ -161,62 +148,17 @@ public final class RabbitMqTrendIO {
 
     @StartBundle
     public void startBundle() {
-      bundle = new ArrayList<>();
-      failure = null;
-      try {
-        publisher.startBatch();
-      } catch (IOException | RuntimeException e) {
-        failure = e; // retried in finishBundle: the broker may be restarting
-      }
+      publisher.startBatch();
     }
 
     @ProcessElement
     public void processElement(@Element Trend trend) {
-      bundle.add(trend);
-      if (failure == null) {
-        try {
-          publisher.publish(trend);
-        } catch (IOException | RuntimeException e) {
-          failure = e;
-        }
-      }
+      publisher.publish(trend);
     }
 
     @FinishBundle
     public void finishBundle() throws Exception {
-      long deadline = System.nanoTime() + config.retryFor.toNanos();
-      long backoff = 1_000;
-      for (int attempt = 1; ; attempt++) {
-        if (failure == null) {
-          try {
-            publisher.awaitConfirms();
-            if (attempt > 1) {
-              LOG.info("RabbitMqTrendIO: {} trend(s) confirmed by {} on attempt {}", bundle.size(),
-                  Uris.mask(config.uri), attempt);
-            }
-            return;
-          } catch (TrendPublishException e) {
-            failure = e;
-          }
-        }
-        if (System.nanoTime() + backoff * 1_000_000 > deadline) {
-          throw failure instanceof TrendPublishException t ? t : new TrendPublishException(
-              "publishing to " + Uris.mask(config.uri) + " failed: " + failure, failure);
-        }
-        LOG.warn("RabbitMqTrendIO: publishing {} trend(s) to exchange {} at {} failed ({}); attempt {} in {} ms",
-            bundle.size(), config.exchange, Uris.mask(config.uri), failure.getMessage(), attempt + 1, backoff);
-        Thread.sleep(backoff); // a backoff between attempts, not a wait for an event
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-        failure = null;
-        try {
-          publisher.startBatch();
-          for (Trend t : bundle) {
-            publisher.publish(t);
-          }
-        } catch (IOException | RuntimeException e) {
-          failure = e;
-        }
-      }
+      publisher.finishBatch();
     }
 
     @Teardown

@@ -9,8 +9,4 @@ public final class TrendPublishException extends IOException {
   public TrendPublishException(String message) {
     super(message);
   }
-
-  public TrendPublishException(String message, Throwable cause) {
-    super(message, cause);
-  }
 }
