@@ -2,11 +2,15 @@ package io.clicktrends.flume;
 
 import io.clicktrends.schema.ClickEvent;
 import java.util.List;
-import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Reads {@link ClickEvent}s from one or more Flume agents through their SparkSinks (the pull protocol of Spark's
@@ -21,8 +25,12 @@ import org.joda.time.Duration;
  * {@code eventTime}; the watermark is a bounded-out-of-orderness estimate per split ({@link
  * #withMaxOutOfOrderness}, default 5 s) that keeps advancing on idle splits. Delivery is at least once: a batch comes
  * again if the pipeline fails before finalizing it, or if it stays unfinalized past the sink's timeout; {@code eventId}
- * identifies duplicates. The unbounded read declares {@code requiresDeduping()}: the DirectRunner then drops an
- * eventId it has output within the last 10 minutes; the classic SparkRunner ignores it (see the README).
+ * identifies duplicates. The unbounded read declares {@code requiresDeduping()}: the DirectRunner then drops a
+ * redelivered batch (same events in the same order) it has output within the last 10 minutes; the classic SparkRunner
+ * ignores it (see the README).
+ *
+ * <p>Inside, the source emits one record per fetched Flume batch (a list of events) and {@code EventsAtEventTime}
+ * splits it: the DirectRunner reads ten records per bundle, so one event per record capped it at about 180 events/s.
  *
  * <p>Runners: the DirectRunner (by default, without {@code --experiments=use_sdf_read}) and the classic SparkRunner
  * run this as a primitive unbounded read, which finalizes checkpoints. Do not force the splittable-DoFn wrapper
@@ -32,8 +40,9 @@ import org.joda.time.Duration;
 public final class FlumeIO {
   private FlumeIO() {}
 
+  /** A read with the defaults; {@link Read#withSinkAddresses} is required. */
   public static Read read() {
-    return new Read(List.of(), 500, 5_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, null);
+    return new Read(List.of(), 2_000, 5_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, null);
   }
 
   /** Immutable; each {@code with...} returns a copy. */
@@ -66,7 +75,10 @@ public final class FlumeIO {
           maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, maxReadTime);
     }
 
-    /** Events per getEventBatch request (default 500); also the unit of acks and of redelivery. */
+    /**
+     * Events per getEventBatch request (default 2,000; the agent's channel transactionCapacity must be at least this):
+     * the most events a record carries to the runner, and the unit of acks and of redelivery.
+     */
     public Read withBatchSize(int n) {
       return new Read(addresses, n, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
           idleTimeoutMillis, maxNumRecords, maxReadTime);
@@ -125,15 +137,45 @@ public final class FlumeIO {
         throw new IllegalArgumentException("FlumeIO: batch size, timeouts and maxNumRecords must be positive");
       }
       boolean bounded = maxNumRecords != Long.MAX_VALUE || maxReadTime != null;
+      // Unbounded: a record per fetched batch. Bounded: one event per record, so maxNumRecords counts events.
       FlumeSource source = new FlumeSource(addresses, new FlumeSource.Settings(batchSize, connectTimeoutMillis,
-          pollTimeoutMillis, maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, !bounded));
-      org.apache.beam.sdk.io.Read.Unbounded<ClickEvent> unbounded = org.apache.beam.sdk.io.Read.from(source);
+          pollTimeoutMillis, maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, !bounded,
+          bounded ? 1 : batchSize));
+      org.apache.beam.sdk.io.Read.Unbounded<List<ClickEvent>> unbounded = org.apache.beam.sdk.io.Read.from(source);
+      PCollection<List<ClickEvent>> records;
       if (!bounded) {
-        return input.apply(unbounded); // requiresDeduping: the DirectRunner drops redelivered eventIds
+        records = input.apply("ReadBatches", unbounded); // requiresDeduping: the DirectRunner drops redelivered batches
+      } else {
+        // BoundedReadFromUnboundedSource: reads each split to the limit, then finalizes (acks) and closes.
+        records = input.apply("ReadBatches", maxReadTime == null ? unbounded.withMaxNumRecords(maxNumRecords)
+            : unbounded.withMaxNumRecords(maxNumRecords).withMaxReadTime(maxReadTime));
       }
-      // BoundedReadFromUnboundedSource: reads each split to the limit, then finalizes (acks) and closes.
-      return input.apply(maxReadTime == null ? unbounded.withMaxNumRecords(maxNumRecords)
-          : unbounded.withMaxNumRecords(maxNumRecords).withMaxReadTime(maxReadTime));
+      return records.apply("EventsAtEventTime", ParDo.of(new EventsAtEventTime()))
+          .setCoder(AvroCoder.of(ClickEvent.class));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("sinkAddresses", String.join(",", addresses)).withLabel("SparkSink addresses"))
+          .add(DisplayData.item("batchSize", batchSize).withLabel("Events per getEventBatch"))
+          .add(DisplayData.item("maxOutOfOrderness", Duration.millis(maxOutOfOrdernessMillis))
+              .withLabel("Watermark slack"))
+          .addIfNotDefault(DisplayData.item("maxNumRecords", maxNumRecords).withLabel("Stop after events"),
+              Long.MAX_VALUE);
+    }
+  }
+
+  /**
+   * Splits each record into its events, each at its own eventTime (never before the record's timestamp, the
+   * earliest of them), so windowing downstream sees one element per event.
+   */
+  static final class EventsAtEventTime extends DoFn<List<ClickEvent>, ClickEvent> {
+    @ProcessElement
+    public void process(@Element List<ClickEvent> record, OutputReceiver<ClickEvent> out) {
+      for (ClickEvent e : record) {
+        out.outputWithTimestamp(e, new Instant(e.getEventTime().toEpochMilli()));
+      }
     }
   }
 }

@@ -5,6 +5,8 @@ import io.clicktrends.flume.etl.EventHeaders;
 import io.clicktrends.schema.ClickEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * references, so Flume hands it out again, and leaves a waiting request with its connection to the next reader of the
  * same sink ({@link RequestHandoff}).
  */
-final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
+final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>> {
   private static final Logger LOG = LoggerFactory.getLogger(FlumeReader.class);
   private static final long MIN_BACKOFF_MILLIS = 500;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -60,7 +62,8 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
 
   private long emitted;
   private long undecodable;
-  private ClickEvent current;
+  private List<ClickEvent> current;
+  private long currentTimestamp;
 
   FlumeReader(FlumeSource source, String address, FlumeSource.Settings settings, FlumeCheckpointMark restoreFrom) {
     this.source = source;
@@ -90,21 +93,36 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
     return advance();
   }
 
+  /**
+   * Emits the next record: up to {@code eventsPerRecord} fetched events. Once the fetched batch is all emitted, the
+   * next getEventBatch goes out at once, so the sink fills it while the runner processes this record.
+   */
   @Override
   public boolean advance() {
     if (pending.isEmpty()) {
       poll();
     }
-    ClickEvent next = pending.poll();
-    if (next == null) {
+    if (pending.isEmpty()) {
       current = null;
       return false;
     }
-    current = next;
-    emitted++;
-    watermark.observe(next.getEventTime().toEpochMilli(), System.currentTimeMillis());
+    int n = Math.min(pending.size(), settings.eventsPerRecord());
+    List<ClickEvent> record = new ArrayList<>(n);
+    long now = System.currentTimeMillis();
+    long earliest = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      ClickEvent next = pending.poll();
+      long t = next.getEventTime().toEpochMilli();
+      watermark.observe(t, now);
+      earliest = Math.min(earliest, t);
+      record.add(next);
+    }
+    current = record;
+    currentTimestamp = earliest;
+    emitted += n;
     if (pending.isEmpty()) {
       batchDone();
+      poll();
     }
     return true;
   }
@@ -262,21 +280,41 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<ClickEvent> {
   }
 
   @Override
-  public ClickEvent getCurrent() {
+  public List<ClickEvent> getCurrent() {
     if (current == null) {
       throw new NoSuchElementException();
     }
     return current;
   }
 
+  /** The earliest eventTime in the record: FlumeIO re-stamps each event with its own, never earlier. */
   @Override
   public Instant getCurrentTimestamp() {
-    return new Instant(getCurrent().getEventTime().toEpochMilli());
+    getCurrent();
+    return new Instant(currentTimestamp);
   }
 
+  /**
+   * The eventId of a one-event record, else a SHA-256 over the record's eventIds: a batch the sink hands out again
+   * after a rollback holds the same events in the same order (the channel puts them back at its head), so a runner
+   * that dedupes by record id drops it.
+   */
   @Override
   public byte[] getCurrentRecordId() {
-    return getCurrent().getEventId().getBytes(StandardCharsets.UTF_8);
+    List<ClickEvent> record = getCurrent();
+    if (record.size() == 1) {
+      return record.get(0).getEventId().getBytes(StandardCharsets.UTF_8);
+    }
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (ClickEvent e : record) {
+        digest.update(e.getEventId().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+      }
+      return digest.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
   }
 
   @Override

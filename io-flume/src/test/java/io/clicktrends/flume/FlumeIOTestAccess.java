@@ -9,9 +9,10 @@ import java.util.TreeSet;
 final class FlumeIOTestAccess {
   private FlumeIOTestAccess() {}
 
+  /** One event per record, so a test can take a mark in the middle of a fetched batch. */
   static FlumeSource source(String address, int batchSize) {
     return new FlumeSource(List.of(address),
-        new FlumeSource.Settings(batchSize, 2_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, true));
+        new FlumeSource.Settings(batchSize, 2_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, true, 1));
   }
 
   /** The eventIds of the next {@code n} events the reader emits (started here); fails after {@code within}. */
@@ -21,7 +22,7 @@ final class FlumeIOTestAccess {
     boolean has = r.start();
     while (true) {
       if (has) {
-        ids.add(r.getCurrent().getEventId());
+        ids.add(only(r).getEventId());
         if (ids.size() >= n) {
           return ids; // no further advance(): it would consume (emit) an event the test then ignores
         }
@@ -40,7 +41,7 @@ final class FlumeIOTestAccess {
     boolean has = r.start();
     while (r.waitingSince() == EventTimeWatermark.NOT_WAITING) {
       if (has) {
-        throw new AssertionError("the sink should be empty, but the reader emitted " + r.getCurrent().getEventId());
+        throw new AssertionError("the sink should be empty, but the reader emitted " + only(r).getEventId());
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("no getEventBatch waiting within 30 s");
@@ -48,5 +49,14 @@ final class FlumeIOTestAccess {
       Thread.sleep(10);
       has = r.advance();
     }
+  }
+
+  /** The one event of the reader's current record (these tests read one event per record). */
+  static io.clicktrends.schema.ClickEvent only(FlumeReader r) {
+    List<io.clicktrends.schema.ClickEvent> record = r.getCurrent();
+    if (record.size() != 1) {
+      throw new AssertionError("expected one event per record, got " + record.size());
+    }
+    return record.get(0);
   }
 }

@@ -75,7 +75,7 @@ public class RedeliveryTest {
     boolean has = r.start();
     while (System.nanoTime() < deadline) {
       if (has) {
-        ids.add(r.getCurrent().getEventId());
+        ids.add(FlumeIOTestAccess.only(r).getEventId());
         r.getCheckpointMark().finalizeCheckpoint(); // as a runner would: what was read is acked, not timed out
       } else {
         Thread.sleep(10);
@@ -83,6 +83,41 @@ public class RedeliveryTest {
       has = r.advance();
     }
     return ids;
+  }
+
+  @Test
+  public void aRecordCarriesTheFetchedBatchAndARedeliveredBatchHasTheSameRecordId() throws Exception {
+    send("b-", 30);
+    FlumeSource split = new FlumeSource(List.of(AGENT.agent.sparkSinkAddress()),
+        new FlumeSource.Settings(100, 2_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, true, 100));
+    FlumeReader first = split.createReader(options, null);
+    List<io.clicktrends.schema.ClickEvent> record = firstRecord(first);
+    assertThat("one record holds every event the sink had", record.size(), equalTo(30));
+    byte[] id = first.getCurrentRecordId();
+    first.close(); // not finalized: nacked, handed out again
+
+    FlumeReader second = split.createReader(options, null);
+    List<io.clicktrends.schema.ClickEvent> again = firstRecord(second);
+    assertThat(again, equalTo(record));
+    assertThat("a runner's dedup by record id drops the redelivered batch",
+        java.util.Arrays.equals(second.getCurrentRecordId(), id), equalTo(true));
+    assertThat(second.getCurrentTimestamp().getMillis(), equalTo(record.stream()
+        .mapToLong(e -> e.getEventTime().toEpochMilli()).min().getAsLong()));
+    second.getCheckpointMark().finalizeCheckpoint();
+    second.close();
+  }
+
+  private static List<io.clicktrends.schema.ClickEvent> firstRecord(FlumeReader r) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    boolean has = r.start();
+    while (!has) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no record within 30 s");
+      }
+      Thread.sleep(10); // advance() does not block by design; poll it
+      has = r.advance();
+    }
+    return r.getCurrent();
   }
 
   @Test
