@@ -135,15 +135,20 @@ public class RandomStreamsSparkTest {
     // A fresh checkpoint directory: the SparkRunner would resume a streaming pipeline from an old one.
     p.getOptions().as(TestSparkPipelineOptions.class).setCheckpointDir(tmp.newFolder("checkpoint").toString());
     PCollection<ClickEvent> events = p.apply("RandomStream", input);
-    for (Engine engine : Engine.values()) {
-      PCollection<Trend> trends = events.apply("ComputeTrends-" + engine,
-          ComputeTrends.of(stream.config).withEngine(engine));
-      PAssert.that(engine + " trends", trends).satisfies(MatchesReference.onTheSparkRunner(expectedOnTime, expectedFinal,
-          stream.config + " (engine=" + engine + " on the SparkRunner, seed " + seed + ")"));
+    // the reference engine, the incremental engine with one ranking shard per dimension, and with three
+    int[][] variants = {{Engine.reference.ordinal(), 1}, {Engine.incremental.ordinal(), 1},
+        {Engine.incremental.ordinal(), 3}};
+    for (int[] v : variants) {
+      Engine engine = Engine.values()[v[0]];
+      String name = engine + "-shards" + v[1];
+      PCollection<Trend> trends = events.apply("ComputeTrends-" + name,
+          ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(v[1]));
+      PAssert.that(name + " trends", trends).satisfies(MatchesReference.onTheSparkRunner(expectedOnTime, expectedFinal,
+          stream.config + " (engine=" + engine + ", rankingShards=" + v[1] + " on the SparkRunner, seed " + seed + ")"));
     }
     long start = System.nanoTime();
     p.run();
-    System.out.printf("RANDOM-STREAM seed=%d both engines match the reference; run %.1f s%n",
+    System.out.printf("RANDOM-STREAM seed=%d every engine matches the reference; run %.1f s%n",
         seed, (System.nanoTime() - start) / 1e9);
   }
 

@@ -45,6 +45,9 @@ public final class ClicktrendsPipeline {
     PipelineOptionsFactory.register(ClicktrendsOptions.class);
     ClicktrendsOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ClicktrendsOptions.class);
     TrendConfig.from(options);
+    if (options.getRankingShards() < 1) {
+      throw new IllegalArgumentException("--rankingShards=" + options.getRankingShards() + " must be at least 1");
+    }
     Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
     Durations.parse("archivePaneDelay", options.getArchivePaneDelay());
     return options;
@@ -69,7 +72,7 @@ public final class ClicktrendsPipeline {
     }
     PCollectionTuple validated = events.apply("Validate", ValidateClickEvents.create());
     PCollection<Trend> trends = validated.get(ValidateClickEvents.VALID)
-        .apply("ComputeTrends", ComputeTrends.of(config).withEngine(options.getEngine()));
+        .apply("ComputeTrends", ComputeTrends.from(options));
     if (!"none".equals(options.getRabbitmqUri())) {
       trends.apply("PublishToRabbitMq", RabbitMqTrendIO.write()
           .withUri(options.getRabbitmqUri())

@@ -1,6 +1,7 @@
 package io.clicktrends.pipeline;
 
 import io.clicktrends.schema.ClickEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,27 +11,44 @@ import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
 /**
- * Counts events per (pane, dimension, key) in a hash map for the whole bundle and emits one partial
- * count per pane when the bundle finishes, so the shuffle carries counts, not events.
+ * Counts events per (pane, ring, key) in a hash map for the whole bundle and emits one partial count per pane and
+ * ring ({@link RankingShards}: a dimension, or one shard of it) when the bundle finishes, so the shuffle carries
+ * counts, not events.
  *
- * <p>It also emits an empty count (a tick) for each of the P-1+lateness panes after every pane it saw:
- * a pane fires only if something is in it, and the windows that still hold these events must be
- * emitted as the watermark passes their ends even when no newer event comes (and {@link RollWindows}
- * judges late data by the last pane that fired).
+ * <p>It also emits an empty count (a tick) to every ring for each pane from the first pane it saw to P-1+lateness
+ * panes after the last: a pane fires only if something is in it, and the windows that still hold these events must be
+ * emitted as the watermark passes their ends even when no newer event comes (and {@link RollWindows} judges late data
+ * by the last pane that fired). Every ring gets the same ticks, so the shards of a dimension complete the same windows.
+ * An instance remembers the panes it has ticked: a runner discards an instance whose bundle failed, so what it
+ * remembers was committed.
  */
-final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String, Map<String, Long>>>> {
-  static final String ALL = "all";
-
+final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String, Long>>> {
   private final DimensionKeys keys;
+  private final RankingShards shards;
+  private final List<String> rings = new ArrayList<>();
   private final long slideMillis;
   private final int ticks;
   private transient Map<Long, Map<String, Map<String, Long>>> bundle;
+  private transient long tickedFrom;
+  private transient long tickedThrough;
 
   /** @param ticks how many panes after each pane seen to keep firing: P - 1 + allowed lateness in panes */
-  CountPerPaneInBundle(List<Dimension> dimensions, long slideMillis, int ticks) {
+  CountPerPaneInBundle(List<Dimension> dimensions, RankingShards shards, long slideMillis, int ticks) {
     this.keys = new DimensionKeys(dimensions);
+    this.shards = shards;
+    for (Dimension d : dimensions) {
+      for (int s = 0; s < shards.count(); s++) {
+        rings.add(RankingShards.ring(d.name(), s));
+      }
+    }
     this.slideMillis = slideMillis;
     this.ticks = ticks;
+  }
+
+  @Setup
+  public void setup() {
+    tickedFrom = Long.MAX_VALUE;
+    tickedThrough = Long.MIN_VALUE;
   }
 
   @StartBundle
@@ -46,23 +64,47 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
     }
     long pane = Math.floorDiv(event.getEventTime().toEpochMilli(), slideMillis);
     bundle.computeIfAbsent(pane, p -> new HashMap<>())
-        .computeIfAbsent(k.dimension().name(), x -> new HashMap<>())
+        .computeIfAbsent(shards.ringOf(k.dimension().name(), k.key()), x -> new HashMap<>())
         .merge(k.key(), 1L, Long::sum);
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext c) {
-    Map<Long, Map<String, Map<String, Long>>> out = new HashMap<>(bundle);
-    for (long pane : bundle.keySet()) {
-      for (long next = pane + 1; next <= pane + ticks; next++) {
-        out.putIfAbsent(next, Map.of());
+    if (bundle.isEmpty()) {
+      bundle = null;
+      return;
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (Map.Entry<Long, Map<String, Map<String, Long>>> pane : bundle.entrySet()) {
+      first = Math.min(first, pane.getKey());
+      last = Math.max(last, pane.getKey());
+      pane.getValue().forEach((ring, counts) -> output(c, pane.getKey(), ring, counts));
+    }
+    last += ticks;
+    for (long pane = first; pane <= last; pane++) {
+      if (pane >= tickedFrom && pane <= tickedThrough) {
+        continue;
+      }
+      Map<String, Map<String, Long>> counted = bundle.getOrDefault(pane, Map.of());
+      for (String ring : rings) {
+        if (!counted.containsKey(ring)) {
+          output(c, pane, ring, Map.of());
+        }
       }
     }
-    for (Map.Entry<Long, Map<String, Map<String, Long>>> e : out.entrySet()) {
-      // Stamped at the pane's last instant: never earlier than its events, so never makes them late.
-      Instant ts = new Instant((e.getKey() + 1) * slideMillis - 1);
-      c.output(KV.of(ALL, e.getValue()), ts, GlobalWindow.INSTANCE);
+    if (first <= tickedThrough + 1 && last >= tickedFrom - 1) {
+      tickedFrom = Math.min(tickedFrom, first);
+      tickedThrough = Math.max(tickedThrough, last);
+    } else {
+      tickedFrom = first;
+      tickedThrough = last;
     }
     bundle = null;
+  }
+
+  private void output(FinishBundleContext c, long pane, String ring, Map<String, Long> counts) {
+    // Stamped at the pane's last instant: never earlier than its events, so never makes them late.
+    c.output(KV.of(ring, counts), new Instant((pane + 1) * slideMillis - 1), GlobalWindow.INSTANCE);
   }
 }

@@ -35,11 +35,13 @@ import org.joda.time.Instant;
  * moves only the keys those panes touch. Per-event cost does not depend on windowSize/windowSlide.
  *
  * <ol>
- *   <li>{@link CountPerPaneInBundle}: pane counts per bundle (plus ticks), so the shuffle carries counts;
+ *   <li>{@link CountPerPaneInBundle}: pane counts per bundle and ring (plus ticks), so the shuffle carries counts; a
+ *       ring is a dimension, or with {@code --rankingShards=N} one of N hash shards of it ({@link RankingShards});
  *   <li>the partial counts of each pane merged and gathered, so they can be taken in pane order: for a
  *       stream by firing slide-sized windows as the watermark passes them ({@link GatherFiredPanes}),
  *       for a bounded input all at once ({@link GatherAllPanes});
- *   <li>{@link RollWindows}: one stateful step that rolls every dimension's window and emits trends.
+ *   <li>{@link RollWindows}: one stateful step per ring that rolls its window and reports window results;
+ *   <li>{@link RankAcrossShards}: the shards' results of each window merged into the dimension's trend.
  * </ol>
  *
  * It uses state but no timers, so it runs where event-time timers are not supported (the classic
@@ -47,9 +49,11 @@ import org.joda.time.Instant;
  */
 final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
   private final TrendConfig config;
+  private final int rankingShards;
 
-  IncrementalEngine(TrendConfig config) {
+  IncrementalEngine(TrendConfig config, int rankingShards) {
     this.config = config;
+    this.rankingShards = rankingShards;
   }
 
   @Override
@@ -62,16 +66,18 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     }
     // A pane's late data matters until the last window containing it is past its allowed lateness.
     Duration paneLateness = config.allowedLateness().plus(config.windowSize()).minus(config.windowSlide());
-    PCollection<KV<String, Map<String, Map<String, Long>>>> paneCounts = events
-        .apply("CountPerPaneInBundle", ParDo.of(new CountPerPaneInBundle(config.dimensions(), slide,
+    RankingShards shards = new RankingShards(rankingShards);
+    PCollection<KV<String, Map<String, Long>>> paneCounts = events
+        .apply("CountPerPaneInBundle", ParDo.of(new CountPerPaneInBundle(config.dimensions(), shards, slide,
             config.panesPerWindow() - 1 + (int) (config.allowedLateness().getMillis() / slide))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()));
     PCollection<KV<String, Iterable<PaneUpdate>>> batches = events.isBounded() == PCollection.IsBounded.BOUNDED
         ? paneCounts.apply("GatherAllPanes", new GatherAllPanes(slide))
         : paneCounts.apply("GatherFiredPanes", new GatherFiredPanes(slide, paneLateness));
     return batches
-        .apply("RollWindows", ParDo.of(new RollWindows(config)))
-        .setCoder(AvroCoder.of(Trend.class));
+        .apply("RollWindows", ParDo.of(new RollWindows(config, rankingShards > 1)))
+        .setCoder(RankAcrossShards.reportCoder())
+        .apply("RankAcrossShards", new RankAcrossShards(config, rankingShards));
   }
 
   /**
@@ -81,7 +87,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
    * firings (each watermark step) so {@link RollWindows} can take them in pane order.
    */
   static final class GatherFiredPanes
-      extends PTransform<PCollection<KV<String, Map<String, Map<String, Long>>>>, PCollection<KV<String, Iterable<PaneUpdate>>>> {
+      extends PTransform<PCollection<KV<String, Map<String, Long>>>, PCollection<KV<String, Iterable<PaneUpdate>>>> {
     private final long slide;
     private final Duration paneLateness;
 
@@ -91,9 +97,9 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     }
 
     @Override
-    public PCollection<KV<String, Iterable<PaneUpdate>>> expand(PCollection<KV<String, Map<String, Map<String, Long>>>> counts) {
+    public PCollection<KV<String, Iterable<PaneUpdate>>> expand(PCollection<KV<String, Map<String, Long>>> counts) {
       return counts
-          .apply("SlideSizedPanes", Window.<KV<String, Map<String, Map<String, Long>>>>into(FixedWindows.of(Duration.millis(slide)))
+          .apply("SlideSizedPanes", Window.<KV<String, Map<String, Long>>>into(FixedWindows.of(Duration.millis(slide)))
               .triggering(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
               .withAllowedLateness(paneLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
               .discardingFiredPanes())
@@ -115,7 +121,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
    * for every bundle: one pane firing each.
    */
   static final class GatherAllPanes
-      extends PTransform<PCollection<KV<String, Map<String, Map<String, Long>>>>, PCollection<KV<String, Iterable<PaneUpdate>>>> {
+      extends PTransform<PCollection<KV<String, Map<String, Long>>>, PCollection<KV<String, Iterable<PaneUpdate>>>> {
     private final long slide;
 
     GatherAllPanes(long slide) {
@@ -123,9 +129,9 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     }
 
     @Override
-    public PCollection<KV<String, Iterable<PaneUpdate>>> expand(PCollection<KV<String, Map<String, Map<String, Long>>>> counts) {
+    public PCollection<KV<String, Iterable<PaneUpdate>>> expand(PCollection<KV<String, Map<String, Long>>> counts) {
       return counts
-          .apply("GlobalWindow", Window.<KV<String, Map<String, Map<String, Long>>>>into(new GlobalWindows())
+          .apply("GlobalWindow", Window.<KV<String, Map<String, Long>>>into(new GlobalWindows())
               .triggering(DefaultTrigger.of())
               .withAllowedLateness(Duration.ZERO)
               .discardingFiredPanes())
@@ -138,7 +144,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   }
 
   /** Names each partial count's pane by its timestamp (the pane's last instant, see CountPerPaneInBundle). */
-  static final class StampPane extends DoFn<KV<String, Map<String, Map<String, Long>>>, KV<String, PaneUpdate>> {
+  static final class StampPane extends DoFn<KV<String, Map<String, Long>>, KV<String, PaneUpdate>> {
     private final long slide;
 
     StampPane(long slide) {
@@ -146,7 +152,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Map<String, Map<String, Long>>> counts, @Timestamp Instant ts,
+    public void process(@Element KV<String, Map<String, Long>> counts, @Timestamp Instant ts,
         OutputReceiver<KV<String, PaneUpdate>> out) {
       out.output(KV.of(counts.getKey(), new PaneUpdate(Math.floorDiv(ts.getMillis(), slide), true, counts.getValue())));
     }
@@ -158,7 +164,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     public void process(@Element KV<String, Iterable<PaneUpdate>> partials,
         OutputReceiver<KV<String, Iterable<PaneUpdate>>> out) {
       MergePaneCounts merge = new MergePaneCounts();
-      TreeMap<Long, Map<String, Map<String, Long>>> byPane = new TreeMap<>();
+      TreeMap<Long, Map<String, Long>> byPane = new TreeMap<>();
       for (PaneUpdate u : partials.getValue()) {
         merge.addInput(byPane.computeIfAbsent(u.pane, p -> merge.createAccumulator()), u.counts);
       }
@@ -169,7 +175,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   }
 
   /** Records which pane fired and whether it was the on-time firing. */
-  static final class ToPaneUpdate extends DoFn<KV<String, Map<String, Map<String, Long>>>, KV<String, PaneUpdate>> {
+  static final class ToPaneUpdate extends DoFn<KV<String, Map<String, Long>>, KV<String, PaneUpdate>> {
     private final long slide;
 
     ToPaneUpdate(long slide) {
@@ -177,7 +183,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Map<String, Map<String, Long>>> counts, IntervalWindow window,
+    public void process(@Element KV<String, Map<String, Long>> counts, IntervalWindow window,
         PaneInfo pane, OutputReceiver<KV<String, PaneUpdate>> out) {
       long paneNumber = Math.floorDiv(window.start().getMillis(), slide);
       boolean onTime = pane.getTiming() == PaneInfo.Timing.ON_TIME;

@@ -2,24 +2,37 @@ package io.clicktrends.pipeline;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** Everything the incremental engine remembers: a {@link SlidingTopK} per dimension and the pane index of recent windows. */
+/** Everything one ring of the incremental engine remembers: its {@link SlidingTopK} and the result index of recent windows. */
 final class IncrementalState {
-  /** Dimension name to its sliding top-K; a TreeMap so emission order is stable. */
-  final Map<String, SlidingTopK> dimensions = new TreeMap<>();
-  /** Per dimension, per window (by its last pane), the index the next result of that window gets. */
-  final Map<String, Map<Long, Integer>> emitted = new HashMap<>();
+  final SlidingTopK ring;
+  /** Per window (by its last pane), the index the next result of that window gets. */
+  final Map<Long, Integer> emitted;
+  /** How many reports this ring has sent: the next report's sequence number. */
+  long reports;
 
-  /** Returns the pane index for the next result of a window, and counts it. */
-  int nextPaneIndex(String dimension, long windowLastPane) {
-    return emitted.computeIfAbsent(dimension, d -> new HashMap<>()).merge(windowLastPane, 1, Integer::sum) - 1;
+  IncrementalState(SlidingTopK ring, Map<Long, Integer> emitted, long reports) {
+    this.ring = ring;
+    this.emitted = emitted;
+    this.reports = reports;
   }
 
-  /** Forgets pane indexes of windows that can no longer be corrected. */
+  /** Returns the index for the next result of a window, and counts it. */
+  int nextPaneIndex(long windowLastPane) {
+    return emitted.merge(windowLastPane, 1, Integer::sum) - 1;
+  }
+
+  /** Forgets result indexes of windows that can no longer be restated. */
   void forgetWindowsUpTo(long windowLastPane) {
-    for (Map<Long, Integer> m : emitted.values()) {
-      m.keySet().removeIf(w -> w <= windowLastPane);
-    }
+    emitted.keySet().removeIf(w -> w <= windowLastPane);
+  }
+
+  static IncrementalState fresh(TrendConfig config) {
+    return new IncrementalState(new SlidingTopK(config.panesPerWindow(), latePanes(config), config.topK()),
+        new HashMap<>(), 0);
+  }
+
+  static int latePanes(TrendConfig config) {
+    return (int) (config.allowedLateness().getMillis() / config.windowSlide().getMillis());
   }
 }

@@ -17,62 +17,62 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     return INSTANCE;
   }
 
+  /** The first byte of every encoding; a state written in another layout fails to decode with a message. */
+  static final int VERSION = 2;
+
   @Override
   public void encode(IncrementalState s, OutputStream os) throws IOException {
     DataOutputStream out = new DataOutputStream(os);
-    out.writeInt(s.dimensions.size());
-    for (Map.Entry<String, SlidingTopK> e : s.dimensions.entrySet()) {
-      SlidingTopK d = e.getValue();
-      out.writeUTF(e.getKey());
-      out.writeInt(d.panes());
-      out.writeInt(d.latePanes());
-      out.writeInt(d.k());
-      out.writeLong(d.last);
-      out.writeLong(d.total);
-      out.writeInt(d.paneCounts.size());
-      for (Map.Entry<Long, Map<String, Long>> p : d.paneCounts.entrySet()) {
-        out.writeLong(p.getKey());
-        writeCounts(out, p.getValue());
-      }
-      writeCounts(out, d.windowCounts);
-      Map<Long, Integer> emitted = s.emitted.getOrDefault(e.getKey(), Map.of());
-      out.writeInt(emitted.size());
-      for (Map.Entry<Long, Integer> w : emitted.entrySet()) {
-        out.writeLong(w.getKey());
-        out.writeInt(w.getValue());
-      }
+    SlidingTopK d = s.ring;
+    out.writeByte(VERSION);
+    out.writeInt(d.panes());
+    out.writeInt(d.latePanes());
+    out.writeInt(d.k());
+    out.writeLong(d.last);
+    out.writeLong(d.total);
+    out.writeInt(d.paneCounts.size());
+    for (Map.Entry<Long, Map<String, Long>> p : d.paneCounts.entrySet()) {
+      out.writeLong(p.getKey());
+      writeCounts(out, p.getValue());
     }
+    writeCounts(out, d.windowCounts);
+    out.writeInt(s.emitted.size());
+    for (Map.Entry<Long, Integer> w : s.emitted.entrySet()) {
+      out.writeLong(w.getKey());
+      out.writeInt(w.getValue());
+    }
+    out.writeLong(s.reports);
     out.flush();
   }
 
   @Override
   public IncrementalState decode(InputStream is) throws IOException {
     DataInputStream in = new DataInputStream(is);
-    IncrementalState s = new IncrementalState();
-    int dims = in.readInt();
-    for (int i = 0; i < dims; i++) {
-      String dim = in.readUTF();
-      int panes = in.readInt();
-      int latePanes = in.readInt();
-      int k = in.readInt();
-      long last = in.readLong();
-      long total = in.readLong();
-      int paneCount = in.readInt();
-      Map<Long, Map<String, Long>> paneCounts = new HashMap<>();
-      for (int j = 0; j < paneCount; j++) {
-        long pane = in.readLong();
-        paneCounts.put(pane, readCounts(in));
-      }
-      Map<String, Long> window = readCounts(in);
-      s.dimensions.put(dim, new SlidingTopK(panes, latePanes, k, paneCounts, last, window, total));
-      int emittedCount = in.readInt();
-      Map<Long, Integer> emitted = new HashMap<>();
-      for (int j = 0; j < emittedCount; j++) {
-        emitted.put(in.readLong(), in.readInt());
-      }
-      s.emitted.put(dim, emitted);
+    int version = in.readUnsignedByte();
+    if (version != VERSION) {
+      throw new IOException("incremental engine state in layout " + version + ", this version reads " + VERSION
+          + ": restart from a fresh checkpoint directory");
     }
-    return s;
+    int panes = in.readInt();
+    int latePanes = in.readInt();
+    int k = in.readInt();
+    long last = in.readLong();
+    long total = in.readLong();
+    int paneCount = in.readInt();
+    Map<Long, Map<String, Long>> paneCounts = new HashMap<>();
+    for (int j = 0; j < paneCount; j++) {
+      long pane = in.readLong();
+      paneCounts.put(pane, readCounts(in));
+    }
+    Map<String, Long> window = readCounts(in);
+    int emittedCount = in.readInt();
+    Map<Long, Integer> emitted = new HashMap<>();
+    for (int j = 0; j < emittedCount; j++) {
+      emitted.put(in.readLong(), in.readInt());
+    }
+    long reports = in.readLong();
+    return new IncrementalState(new SlidingTopK(panes, latePanes, k, paneCounts, last, window, total), emitted,
+        reports);
   }
 
   private static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {

@@ -11,8 +11,8 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * The counts one firing of a pane produced: for pane {@code pane} (a slide-sized stretch of event
- * time), per dimension, per key. {@code onTime} is true for the firing when the watermark passed the
+ * The counts one firing of a pane produced for one ring: for pane {@code pane} (a slide-sized stretch of event
+ * time), per key. {@code onTime} is true for the firing when the watermark passed the
  * pane's end, false for a late correction carrying only the late events.
  */
 final class PaneUpdate implements Serializable {
@@ -20,9 +20,9 @@ final class PaneUpdate implements Serializable {
 
   final long pane;
   final boolean onTime;
-  final Map<String, Map<String, Long>> counts;
+  final Map<String, Long> counts;
 
-  PaneUpdate(long pane, boolean onTime, Map<String, Map<String, Long>> counts) {
+  PaneUpdate(long pane, boolean onTime, Map<String, Long> counts) {
     this.pane = pane;
     this.onTime = onTime;
     this.counts = counts;
@@ -30,7 +30,7 @@ final class PaneUpdate implements Serializable {
 
   /** Encodes pane, timing and counts. */
   static final class PaneUpdateCoder extends CustomCoder<PaneUpdate> {
-    private static final Coder<Map<String, Map<String, Long>>> COUNTS = MergePaneCounts.coder();
+    private static final Coder<Map<String, Long>> COUNTS = MergePaneCounts.coder();
 
     @Override
     public void encode(PaneUpdate u, OutputStream out) throws IOException {

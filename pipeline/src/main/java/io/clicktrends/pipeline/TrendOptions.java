@@ -45,4 +45,11 @@ public interface TrendOptions extends PipelineOptions {
   Engine getEngine();
 
   void setEngine(Engine value);
+
+  @Description("Incremental engine: hash shards per dimension for the ranking state (each a separate key, so a large "
+      + "dimension spreads over workers); the shards' top K are merged into the exact top K.")
+  @Default.Integer(1)
+  int getRankingShards();
+
+  void setRankingShards(int value);
 }

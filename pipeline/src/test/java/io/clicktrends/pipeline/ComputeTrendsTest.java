@@ -34,12 +34,14 @@ import org.junit.runners.Parameterized.Parameters;
 /** Window semantics of every engine, on hand-made streams driven by TestStream. */
 @RunWith(Parameterized.class)
 public class ComputeTrendsTest {
-  @Parameters(name = "{0}")
-  public static Object[] engines() {
-    return Engine.values();
+  @Parameters(name = "{0} shards={1}")
+  public static List<Object[]> engines() {
+    return List.of(new Object[] {Engine.reference, 1}, new Object[] {Engine.incremental, 1},
+        new Object[] {Engine.incremental, 3});
   }
 
-  @Parameter public Engine engine;
+  @Parameter(0) public Engine engine;
+  @Parameter(1) public int shards;
 
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
@@ -49,7 +51,7 @@ public class ComputeTrendsTest {
 
   private PCollection<String> trends(TestStream<ClickEvent> stream) {
     return p.apply(stream)
-        .apply(ComputeTrends.of(CONFIG).withEngine(engine))
+        .apply(ComputeTrends.of(CONFIG).withEngine(engine).withRankingShards(shards))
         .apply(MapElements.into(TypeDescriptors.strings()).via((Trend t) -> TrendText.full(t)));
   }
 

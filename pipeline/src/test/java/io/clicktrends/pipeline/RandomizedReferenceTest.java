@@ -29,19 +29,25 @@ import org.junit.runners.Parameterized.Parameters;
  */
 @RunWith(Parameterized.class)
 public class RandomizedReferenceTest {
-  @Parameters(name = "{0} seed={1}")
+  @Parameters(name = "{0} shards={2} seed={1}")
   public static List<Object[]> cases() {
     List<Object[]> cases = new ArrayList<>();
-    for (Engine engine : Engine.values()) {
-      for (long seed = 1; seed <= 10; seed++) {
-        cases.add(new Object[] {engine, seed});
+    for (long seed = 1; seed <= 10; seed++) {
+      cases.add(new Object[] {Engine.reference, seed, 1});
+      for (int shards : new int[] {1, 3}) {
+        cases.add(new Object[] {Engine.incremental, seed, shards});
       }
+    }
+    // many shards: most of a dimension's shards see no key in most windows
+    for (long seed = 11; seed <= 13; seed++) {
+      cases.add(new Object[] {Engine.incremental, seed, 8});
     }
     return cases;
   }
 
   @Parameter(0) public Engine engine;
   @Parameter(1) public long seed;
+  @Parameter(2) public int shards;
 
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
@@ -54,7 +60,7 @@ public class RandomizedReferenceTest {
         new TreeMap<>(ReferenceComputation.compute(stream.arrivals, stream.config, Cut.FINAL));
 
     PCollection<Trend> trends = p.apply(stream.testStream)
-        .apply(ComputeTrends.of(stream.config).withEngine(engine));
+        .apply(ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(shards));
     PAssert.that(trends).satisfies(new MatchesReference(expectedOnTime, expectedFinal, stream.config.toString()));
     p.run();
   }
@@ -75,7 +81,7 @@ public class RandomizedReferenceTest {
     TreeMap<String, String> expected = new TreeMap<>(ReferenceComputation.compute(allOnTime, stream.config, Cut.ON_TIME));
 
     PCollection<Trend> trends = p.apply(Create.timestamped(events).withCoder(AvroCoder.of(ClickEvent.class)))
-        .apply(ComputeTrends.of(stream.config).withEngine(engine));
+        .apply(ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(shards));
     PAssert.that(trends).satisfies(new MatchesReference(expected, expected, stream.config + " (bounded)"));
     p.run();
   }

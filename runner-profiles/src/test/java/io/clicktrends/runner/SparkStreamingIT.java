@@ -69,7 +69,7 @@ public class SparkStreamingIT {
    */
   @Test(timeout = 420_000)
   public void aBurstOfHoursOfOldClicksEqualsTheReference() throws Exception {
-    run(aBurstOfOldClicks(), "--windowSize=10m", "--windowSlide=1m");
+    run(aBurstOfOldClicks(), "--windowSize=10m", "--windowSlide=1m", "--rankingShards=3");
   }
 
   /** One minute of event time ending 15 s ago, in order, every 200 ms; a small skewed key space. */

@@ -1,0 +1,98 @@
+package io.clicktrends.pipeline;
+
+import io.clicktrends.schema.TrendItem;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.AtomicCoder;
+
+/**
+ * What one ring (one shard of a dimension) reports after one step: the window results it emitted, in order, and the
+ * last pane its windows are complete through. One report per step, so a reader never sees a ring's progress without
+ * the results that came with it.
+ */
+final class RingReport {
+  /** A ring's result for one window: its own result index for the window, ON_TIME or LATE, total and top K. */
+  record WindowResult(long window, boolean late, int index, long total, List<TrendItem> items) {}
+
+  final int shard;
+  /** The report's number in its ring's sequence (from 0): a runner may deliver a ring's reports out of order. */
+  final long seq;
+  /** The ring's last completed pane ({@link Long#MIN_VALUE} before its first). */
+  final long completedThrough;
+  final List<WindowResult> results;
+
+  RingReport(int shard, long seq, long completedThrough, List<WindowResult> results) {
+    this.shard = shard;
+    this.seq = seq;
+    this.completedThrough = completedThrough;
+    this.results = results;
+  }
+
+  static final class Coder extends AtomicCoder<RingReport> {
+    private static final Coder INSTANCE = new Coder();
+
+    static Coder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(RingReport r, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      write(out, r);
+      out.flush();
+    }
+
+    @Override
+    public RingReport decode(InputStream is) throws IOException {
+      return read(new DataInputStream(is));
+    }
+  }
+
+  static void write(DataOutputStream out, RingReport r) throws IOException {
+    out.writeInt(r.shard);
+    out.writeLong(r.seq);
+    out.writeLong(r.completedThrough);
+    out.writeInt(r.results.size());
+    for (WindowResult w : r.results) {
+      out.writeLong(w.window());
+      out.writeBoolean(w.late());
+      out.writeInt(w.index());
+      out.writeLong(w.total());
+      writeItems(out, w.items());
+    }
+  }
+
+  static RingReport read(DataInputStream in) throws IOException {
+    int shard = in.readInt();
+    long seq = in.readLong();
+    long through = in.readLong();
+    int n = in.readInt();
+    List<WindowResult> results = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      results.add(new WindowResult(in.readLong(), in.readBoolean(), in.readInt(), in.readLong(), readItems(in)));
+    }
+    return new RingReport(shard, seq, through, results);
+  }
+
+  static void writeItems(DataOutputStream out, List<TrendItem> items) throws IOException {
+    out.writeInt(items.size());
+    for (TrendItem item : items) {
+      out.writeUTF(item.getKey());
+      out.writeLong(item.getCount());
+    }
+  }
+
+  static List<TrendItem> readItems(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    List<TrendItem> items = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      items.add(new TrendItem(in.readUTF(), in.readLong()));
+    }
+    return items;
+  }
+}
