@@ -1,0 +1,129 @@
+package io.clicktrends.bench;
+
+import io.clicktrends.flume.agent.FlumeAgent;
+import io.clicktrends.pipeline.ClicktrendsOptions;
+import io.clicktrends.pipeline.ClicktrendsPipeline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.PipelineResult;
+
+/**
+ * What a live run loads: a Flume agent started in this JVM (loopback, free ports, a fresh temporary data directory)
+ * and, unless generator-only, the Clicktrends pipeline pulling from it, started in this JVM on the chosen runner
+ * and publishing to the run's own exchange:
+ *
+ * <ul>
+ *   <li>{@code direct}: {@code --runner=DirectRunner --blockOnRun=false};
+ *   <li>{@code spark}: {@code --runner=SparkRunner --streaming=true --sparkMaster=local[2] --checkpointDir=<temp>}
+ *       (needs the bench's {@code -Pspark} class path).
+ * </ul>
+ *
+ * The pipeline keeps its defaults (10m window, 10s slide, top 10, five dimensions), with the archive on, written
+ * to {@code <temp>/archive}; the caller's pipeline options come after these and win (e.g. {@code --archivePath=none},
+ * {@code --windowSize=20s}, {@code --sparkMaster=local[4]}). Closing cancels the pipeline, stops the agent and
+ * deletes the temporary directory.
+ */
+final class LiveSystem implements AutoCloseable {
+  private final Path dir;
+  private final FlumeAgent agent;
+  private final PipelineResult pipeline;
+  private final ClicktrendsOptions options;
+
+  private LiveSystem(Path dir, FlumeAgent agent, PipelineResult pipeline, ClicktrendsOptions options) {
+    this.dir = dir;
+    this.agent = agent;
+    this.pipeline = pipeline;
+    this.options = options;
+  }
+
+  /**
+   * Starts the agent, then the pipeline (not when {@code generatorOnly}).
+   *
+   * @param runner {@code direct} or {@code spark}
+   * @param pipelineArgs extra pipeline options ({@code --name=value}), applied last
+   * @throws IllegalArgumentException if the pipeline options are invalid (the message names the option)
+   */
+  static LiveSystem start(String runner, boolean generatorOnly, String amqpUri, String exchange,
+      List<String> pipelineArgs) throws IOException {
+    Path dir = Files.createTempDirectory("clicktrends-live-");
+    ClicktrendsOptions options = generatorOnly ? null : options(runner, dir, amqpUri, exchange, pipelineArgs);
+    FlumeAgent agent = FlumeAgent.builder().dataDir(dir.resolve("flume")).bind("127.0.0.1").freePorts().build().start();
+    if (generatorOnly) {
+      return new LiveSystem(dir, agent, null, null);
+    }
+    options.setFlumeSinks(agent.sparkSinkAddress());
+    try {
+      PipelineResult result = ClicktrendsPipeline.build(options).run();
+      return new LiveSystem(dir, agent, result, options);
+    } catch (RuntimeException e) {
+      agent.stop();
+      throw e;
+    }
+  }
+
+  private static ClicktrendsOptions options(String runner, Path dir, String amqpUri, String exchange,
+      List<String> extra) {
+    List<String> args = new ArrayList<>();
+    switch (runner) {
+      case "direct" -> {
+        args.add("--runner=DirectRunner");
+        args.add("--blockOnRun=false");
+      }
+      case "spark" -> {
+        args.add("--runner=SparkRunner");
+        args.add("--streaming=true");
+        args.add("--sparkMaster=local[2]");
+        args.add("--checkpointDir=" + dir.resolve("spark-checkpoint"));
+      }
+      default -> throw new IllegalArgumentException("--runner=" + runner + " must be direct or spark");
+    }
+    args.add("--rabbitmqUri=" + amqpUri);
+    args.add("--exchange=" + exchange);
+    args.add("--archivePath=" + dir.resolve("archive"));
+    args.addAll(extra);
+    return ClicktrendsPipeline.parse(args.toArray(String[]::new));
+  }
+
+  FlumeAgent agent() {
+    return agent;
+  }
+
+  /** The parsed pipeline options, or null when generator-only. */
+  ClicktrendsOptions options() {
+    return options;
+  }
+
+  /** The running pipeline, or null when generator-only. */
+  PipelineResult pipeline() {
+    return pipeline;
+  }
+
+  /** Throws if the pipeline has stopped (failed or finished) while it should be running. */
+  void checkRunning() {
+    if (pipeline != null && pipeline.getState().isTerminal()) {
+      throw new IllegalStateException("the pipeline stopped during the run: " + pipeline.getState());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (pipeline != null) {
+      try {
+        pipeline.cancel();
+      } catch (Exception e) {
+        System.err.println("live: pipeline cancel: " + e);
+      }
+    }
+    agent.stop();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("live: could not delete " + dir + ": " + e);
+    }
+  }
+}
