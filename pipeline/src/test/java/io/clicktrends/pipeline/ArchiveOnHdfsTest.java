@@ -70,7 +70,7 @@ public class ArchiveOnHdfsTest {
 
     String base = "hdfs://localhost:" + cluster.getNameNodePort() + "/clicktrends/archive";
     p.getOptions().as(HadoopFileSystemOptions.class).setHdfsConfiguration(List.of(cluster.getConfiguration(0)));
-    WriteArchive archive = WriteArchive.to(base).withPaneDelay(Duration.standardSeconds(1));
+    WriteArchive archive = WriteArchive.to(base);
     PCollectionTuple validated = p.apply(Create.of(input).withCoder(AvroCoder.of(ClickEvent.class)))
         .apply(ValidateClickEvents.create());
     validated.get(ValidateClickEvents.VALID).apply(archive);
