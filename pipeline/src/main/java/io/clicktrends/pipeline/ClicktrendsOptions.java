@@ -42,11 +42,12 @@ public interface ClicktrendsOptions extends TrendOptions {
 
   void setArchivePath(String value);
 
-  @Description("How long archived events gather before a pane of files is written, e.g. 1m.")
+  @Description("How long an archive file collects events (processing time) before it is closed and published under "
+      + "its final name, e.g. 1m: at most one file per hour partition per interval per worker JVM.")
   @Default.String("1m")
-  String getArchivePaneDelay();
+  String getArchiveRollInterval();
 
-  void setArchivePaneDelay(String value);
+  void setArchiveRollInterval(String value);
 
   @Description("Also print each trend to stdout.")
   @Default.Boolean(false)

@@ -49,7 +49,7 @@ public final class ClicktrendsPipeline {
       throw new IllegalArgumentException("--rankingShards=" + options.getRankingShards() + " must be at least 1");
     }
     Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
-    Durations.parse("archivePaneDelay", options.getArchivePaneDelay());
+    archive(options); // validates --archivePath and --archiveRollInterval
     return options;
   }
 
@@ -88,14 +88,29 @@ public final class ClicktrendsPipeline {
     PCollection<DeadLetter> allDeadLetters = deadLetters.apply("AllDeadLetters", Flatten.pCollections());
     allDeadLetters.apply("LogDeadLetters", ParDo.of(new LogDeadLetter()));
     if (!"none".equals(options.getArchivePath())) {
-      WriteArchive archive = WriteArchive.to(options.getArchivePath())
-          .withPaneDelay(Durations.parse("archivePaneDelay", options.getArchivePaneDelay()));
+      WriteArchive archive = archive(options);
       validated.get(ValidateClickEvents.VALID).apply("Archive", archive);
       allDeadLetters.apply("ArchiveDeadLetters", archive.deadLetters());
     }
     LOG.info("Clicktrends pipeline: {} engine={} source={}", config, options.getEngine(),
         options.getInput() != null ? options.getInput() : "flume " + options.getFlumeSinks());
     return p;
+  }
+
+  /**
+   * The archive the options describe (validated), or null for {@code --archivePath=none}.
+   *
+   * @throws IllegalArgumentException naming the bad option and value
+   */
+  static WriteArchive archive(ClicktrendsOptions options) {
+    Durations.parse("archiveRollInterval", options.getArchiveRollInterval()); // names the option if unparseable
+    if ("none".equals(options.getArchivePath())) {
+      return null;
+    }
+    WriteArchive archive = WriteArchive.to(options.getArchivePath())
+        .withRollInterval(Durations.parse("archiveRollInterval", options.getArchiveRollInterval()));
+    archive.settings().validate();
+    return archive;
   }
 
   /** Prints each trend as one line: window, pane and ranking. */

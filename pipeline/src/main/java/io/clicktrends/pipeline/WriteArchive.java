@@ -1,64 +1,86 @@
 package io.clicktrends.pipeline;
 
+import io.clicktrends.pipeline.archive.ArchiveSettings;
+import io.clicktrends.pipeline.archive.AvroFormat;
+import io.clicktrends.pipeline.archive.JsonLinesFormat;
+import io.clicktrends.pipeline.archive.RollingWriters;
+import io.clicktrends.pipeline.archive.WriteRollingFiles;
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Base64;
-import java.util.Objects;
-import org.apache.avro.file.CodecFactory;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.extensions.avro.io.AvroIO;
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
-import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
  * Archives every valid event as Avro container files (the ClickEvent schema, deflate) under
- * {@code base/year=YYYY/month=MM/day=DD/hour=HH/}, partitioned by event time, the layout Spark, Hive
- * and avro-tools read as a partitioned dataset. Works on any Beam file system: a local directory, or
- * {@code hdfs://} with beam-sdks-java-io-hadoop-file-system.
+ * {@code base/year=YYYY/month=MM/day=DD/hour=HH/}, partitioned by event time (UTC), the layout Spark, Hive and
+ * avro-tools read as a partitioned dataset. The base is a local directory, {@code file:///...} or
+ * {@code hdfs://namenode/path}. Dead letters go beside it, to {@code base/_deadletter/}, one JSON object per line.
  *
- * <p>Files are written in processing-time panes (every {@link #withPaneDelay}, default one minute)
- * rather than event-time windows, so a late event is archived too instead of being dropped by a
- * window's lateness. Beam writes each file under a temporary name and renames it when complete: no
- * file is ever half-written under its final name.
+ * <pre>{@code
+ * WriteArchive archive = WriteArchive.to("hdfs:///clicktrends/archive").withRollInterval(Duration.standardMinutes(1));
+ * valid.apply(archive);
+ * deadLetters.apply(archive.deadLetters());
+ * }</pre>
+ *
+ * <p><b>Design: append in a DoFn, no shuffle.</b> A streaming {@code GroupByKey} of raw events (what
+ * {@code FileIO.writeDynamic} does) costs O(n^2) per micro-batch on the classic SparkRunner, whose bag state reads and
+ * rewrites the whole bag on every add. So nothing here groups, combines or keeps state of events: each worker JVM
+ * keeps one open file per partition per roll period ({@link RollingWriters}, per-JVM), each bundle appends its events
+ * (O(1) each) and at {@code @FinishBundle} ends an Avro block and {@code hsync}s (HDFS) or {@code fsync}s (local)
+ * before the bundle commits. A file is written as {@code base/_inprogress/<partition>/events-<writerId>-<periodStart>.avro}
+ * and renamed to {@code base/<partition>/} once its roll period (processing time) has ended: readers see only whole
+ * files under final names. Files left in {@code _inprogress/} by a crashed JVM are published (their synced blocks)
+ * by any writer once unmodified for three roll intervals.
+ *
+ * <p><b>Guarantees.</b> At least once: an event is durable when its bundle commits; a retried bundle appends its
+ * events again (duplicates share the {@code eventId}). A late event is archived like any other (partitions are by
+ * event time, files by processing time). At most one file per partition per roll interval per JVM (more only after
+ * a failed write or orphan recovery). A file becomes visible at most one roll interval (plus up to a second) after
+ * it was opened, or at JVM shutdown.
  */
 public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDone> {
+  private static final long serialVersionUID = 1L;
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private final String basePath;
-  private final Duration paneDelay;
-  private final int shards;
+  /** The dead letters' directory under the base path. */
+  public static final String DEAD_LETTER_DIR = "_deadletter";
 
-  private WriteArchive(String basePath, Duration paneDelay, int shards) {
-    this.basePath = basePath;
-    this.paneDelay = paneDelay;
-    this.shards = shards;
+  private final ArchiveSettings settings;
+
+  private WriteArchive(ArchiveSettings settings) {
+    this.settings = settings;
   }
 
+  /** The archive under {@code basePath}, rolling every minute. */
   public static WriteArchive to(String basePath) {
-    return new WriteArchive(basePath, Duration.standardMinutes(1), 1);
+    return new WriteArchive(ArchiveSettings.of(basePath));
   }
 
-  /** How long events gather before a pane of files is written. */
-  public WriteArchive withPaneDelay(Duration delay) {
-    return new WriteArchive(basePath, delay, shards);
+  /**
+   * How long a file collects events (processing time) before it is closed and published under its final name; also
+   * bounds the file count: one per partition per interval per JVM. Default one minute.
+   */
+  public WriteArchive withRollInterval(Duration interval) {
+    return new WriteArchive(settings.withRollInterval(interval));
   }
 
-  /** Files per partition per pane. */
-  public WriteArchive withShards(int n) {
-    return new WriteArchive(basePath, paneDelay, n);
+  /**
+   * How long an in-progress file must stay unmodified before a writer takes it for a dead writer's and publishes its
+   * synced part. Default three roll intervals; must exceed the roll interval.
+   */
+  public WriteArchive withOrphanAge(Duration age) {
+    return new WriteArchive(settings.withOrphanAge(age));
+  }
+
+  public ArchiveSettings settings() {
+    return settings;
   }
 
   /** The partition directory of an event time: {@code year=2014/month=04/day=01/hour=10}. */
@@ -70,49 +92,32 @@ public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDon
 
   @Override
   public PDone expand(PCollection<ClickEvent> events) {
-    Objects.requireNonNull(basePath, "WriteArchive needs a base path");
-    if (basePath.isBlank()) {
-      throw new IllegalArgumentException("--archivePath is empty");
-    }
-    if (shards < 1) {
-      throw new IllegalArgumentException("archive shards must be at least 1, got " + shards);
-    }
-    if (!paneDelay.isLongerThan(Duration.ZERO)) {
-      throw new IllegalArgumentException("archive pane delay must be positive, got " + paneDelay);
-    }
-    events
-        .apply("ProcessingTimePanes", inPanes())
-        .apply("WriteAvroByHour", FileIO.<String, ClickEvent>writeDynamic()
-            .by(e -> partition(e.getEventTime()))
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(AvroIO.sink(ClickEvent.class).withCodec(CodecFactory.deflateCodec(6)))
-            .to(basePath)
-            .withNaming(partition -> FileIO.Write.defaultNaming(partition + "/events", ".avro"))
-            .withNumShards(shards));
-    return PDone.in(events.getPipeline());
+    settings.validate(); // one rule per check, each message names the option and value
+    return events.apply("AppendAvroByHour", WriteRollingFiles.of(settings, "events", AvroFormat.of(ClickEvent.class),
+        e -> partition(e.getEventTime())));
   }
 
-  private <T> Window<T> inPanes() {
-    return Window.<T>into(new GlobalWindows())
-        .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(paneDelay)))
-        .withAllowedLateness(Duration.ZERO)
-        .discardingFiredPanes();
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("archivePath", settings.basePath()))
+        .add(DisplayData.item("rollInterval", settings.rollInterval()))
+        .add(DisplayData.item("orphanAge", settings.effectiveOrphanAge()));
   }
 
-  /** The dead letters beside the archive, under {@code base/_deadletter/}, one JSON object per line. */
+  /**
+   * The dead letters beside the archive, under {@code base/_deadletter/deadletters-<writerId>-<periodStart>.json},
+   * one JSON object per line ({@code reason, detail, stage, rejectedAt, raw, rawBase64}); written the same way as the
+   * events (no shuffle, durable per bundle, rolled, at least once).
+   */
   public PTransform<PCollection<DeadLetter>, PDone> deadLetters() {
+    ArchiveSettings s = settings;
     return new PTransform<>() {
       @Override
       public PDone expand(PCollection<DeadLetter> letters) {
-        letters
-            .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(WriteArchive::deadLetterJson))
-            .apply("ProcessingTimePanes", inPanes())
-            .apply("WriteJsonLines", FileIO.<String>write()
-                .via(TextIO.sink())
-                .to(basePath + "/_deadletter")
-                .withNaming(FileIO.Write.defaultNaming("deadletters", ".json"))
-                .withNumShards(1));
-        return PDone.in(letters.getPipeline());
+        s.validate();
+        return letters.apply("AppendJsonLines", WriteRollingFiles.of(s, "deadletters",
+            JsonLinesFormat.of(WriteArchive::deadLetterJson), d -> DEAD_LETTER_DIR));
       }
     };
   }

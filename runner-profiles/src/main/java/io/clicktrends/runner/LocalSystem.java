@@ -65,6 +65,10 @@ public final class LocalSystem {
     if (replay != null && !Files.isReadable(replay)) {
       fail("--replay " + replay + ": no such readable file");
     }
+    // The pipeline writes the archive; locally it lives with the rest of the data unless --archivePath says otherwise.
+    if (pipelineArgs.stream().noneMatch(a -> a.startsWith("--archivePath="))) {
+      pipelineArgs.add("--archivePath=" + dataDir.resolve("archive").toAbsolutePath());
+    }
     // Validate the pipeline options before starting anything.
     ClicktrendsOptions probe;
     try {
@@ -104,7 +108,9 @@ public final class LocalSystem {
     System.err.printf("  dashboard        http://localhost:%d/%n", fanout.port());
     System.err.printf("  trends           %s exchange clicktrends.trends (%s)%n", broker, broker.isEmbedded() ? "embedded broker" : "RabbitMQ");
     System.err.printf("  send clicks      avro://127.0.0.1:%d (Flume RpcClient), POST %s (JSON)%n", agent.avroPort(), agent.httpEndpoint());
-    System.err.printf("  data             %s (Flume channels, archive, dead letters in %s)%n", dataDir.toAbsolutePath(), agent.deadLetterDir());
+    System.err.printf("  data             %s (Flume channels; ingest dead letters in %s)%n", dataDir.toAbsolutePath(), agent.deadLetterDir());
+    System.err.printf("  archive          %s (Avro by hour, written by the pipeline, rolled every %s)%n",
+        "none".equals(probe.getArchivePath()) ? "off" : probe.getArchivePath(), probe.getArchiveRollInterval());
     System.err.printf("  stop             Ctrl-C%n%n");
 
     if (replay != null) {

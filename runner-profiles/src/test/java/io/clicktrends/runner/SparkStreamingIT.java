@@ -28,9 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +99,22 @@ public class SparkStreamingIT {
     return new Workload(events, Instant.MAX);
   }
 
+  /** The eventIds in every Avro file under the archive, published or in progress (its complete blocks). */
+  private static Set<String> archivedIds(Path archive) throws java.io.IOException {
+    Set<String> ids = new HashSet<>();
+    List<Path> files;
+    try (java.util.stream.Stream<Path> walk = Files.walk(archive)) {
+      files = walk.filter(f -> f.toString().endsWith(".avro")).toList();
+    }
+    for (Path f : files) {
+      try (org.apache.avro.file.DataFileStream<ClickEvent> in = new org.apache.avro.file.DataFileStream<>(
+          Files.newInputStream(f), new org.apache.avro.specific.SpecificDatumReader<>(ClickEvent.class))) {
+        in.forEach(e -> ids.add(e.getEventId().toString()));
+      }
+    }
+    return ids;
+  }
+
   private static Workload aBurstOfOldClicks() {
     List<ClickEvent> sample = YoochooseSample.readSorted(YoochooseSample.locate());
     List<ClickEvent> events = new ArrayList<>(sample.subList(0, 8_000));
@@ -136,7 +154,8 @@ public class SparkStreamingIT {
             "--runner=SparkRunner", "--streaming=true", "--sparkMaster=local[2]",
             "--checkpointDir=" + dataDir.resolve("checkpoint"), "--batchIntervalMillis=1000",
             "--flumeSinks=" + agent.sparkSinkAddress(), "--rabbitmqUri=" + broker.uri(), "--exchange=" + exchange},
-            concat(new String[] {"--archivePath=none", "--allowedLateness=0s", "--topK=3"}, windowArgs)));
+            concat(new String[] {"--archivePath=" + dataDir.resolve("archive"), "--allowedLateness=0s", "--topK=3"},
+                windowArgs)));
         PipelineResult result = ClicktrendsPipeline.build(options).run();
         log(t0, "pipeline started: " + result.getState());
         try {
@@ -193,6 +212,15 @@ public class SparkStreamingIT {
           }
           assertEquals("events acked (taken from the stream channel and committed)", events.size(), streamChannelTakes());
           log(t0, "all " + events.size() + " events acked once through finalized checkpoints");
+
+          // The archive makes a bundle durable before it commits, so every acked event is on disk by now (in a
+          // published file or one still in _inprogress/, before its roll).
+          Set<String> sentIds = new HashSet<>();
+          events.forEach(e -> sentIds.add(e.getEventId().toString()));
+          Set<String> archived = archivedIds(dataDir.resolve("archive"));
+          sentIds.removeAll(archived);
+          assertEquals("acked events missing from the archive", Set.of(), sentIds);
+          log(t0, "every acked event is in the archive (" + archived.size() + " distinct ids)");
         } finally {
           long c = System.nanoTime();
           try {

@@ -128,18 +128,13 @@ public final class FlumeAgent implements AutoCloseable {
     return dataDir.resolve("deadletter");
   }
 
-  /** Where the archive sink writes Avro container files. */
-  public Path archiveDir() {
-    return dataDir.resolve("archive");
-  }
-
   private static String connectHost(String bind) {
     return bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
   }
 
   private Path writeResolvedConfig() {
     try {
-      for (String dir : new String[] {"archive", "deadletter", "accesslog"}) {
+      for (String dir : new String[] {"deadletter", "accesslog"}) {
         Files.createDirectories(dataDir.resolve(dir));
       }
       Matcher m = PLACEHOLDER.matcher(template);
@@ -216,7 +211,7 @@ public final class FlumeAgent implements AutoCloseable {
       return this;
     }
 
-    /** Required: file channels, position file, archive and dead-letter files live here. */
+    /** Required: file channels, position file and dead-letter files live here. */
     public Builder dataDir(Path dir) {
       this.dataDir = dir.toAbsolutePath();
       return set("dataDir", this.dataDir.toString());
