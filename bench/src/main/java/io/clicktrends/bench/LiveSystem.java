@@ -86,6 +86,11 @@ final class LiveSystem implements AutoCloseable {
     args.add("--rabbitmqUri=" + amqpUri);
     args.add("--exchange=" + exchange);
     args.add("--archivePath=" + dir.resolve("archive"));
+    // Beam rejects an option given twice: the caller's value replaces ours.
+    for (String a : extra) {
+      String name = a.substring(0, a.indexOf('=') + 1);
+      args.removeIf(mine -> mine.startsWith(name));
+    }
     args.addAll(extra);
     return ClicktrendsPipeline.parse(args.toArray(String[]::new));
   }
