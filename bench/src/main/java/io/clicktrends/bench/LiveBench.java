@@ -20,7 +20,11 @@ public final class LiveBench {
     // Flume's file channel prints to System.out ("Attempting to shutdown background worker."): everything but the
     // result lines goes to stderr, so stdout holds exactly one line per run.
     System.setOut(System.err);
-    System.exit(run(argv));
+    int status = run(argv);
+    System.err.flush();
+    // halt, not exit: the results are printed and every agent, pipeline and temporary directory of the runs is
+    // closed, but a SparkRunner cancel left running (see LiveSystem#close) would hold exit's shutdown hooks.
+    Runtime.getRuntime().halt(status);
   }
 
   /** Runs the benchmark the arguments describe; returns the exit status. */

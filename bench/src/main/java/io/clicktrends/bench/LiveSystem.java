@@ -29,6 +29,7 @@ import org.apache.beam.sdk.PipelineResult;
  * deletes the temporary directory.
  */
 final class LiveSystem implements AutoCloseable {
+  private static final long CANCEL_WAIT_MILLIS = 30_000;
   private final Path dir;
   private final FlumeAgent agent;
   private final PipelineResult pipeline;
@@ -85,6 +86,11 @@ final class LiveSystem implements AutoCloseable {
     args.add("--rabbitmqUri=" + amqpUri);
     args.add("--exchange=" + exchange);
     args.add("--archivePath=" + dir.resolve("archive"));
+    // Beam rejects an option given twice: the caller's value replaces ours.
+    for (String a : extra) {
+      String name = a.substring(0, a.indexOf('=') + 1);
+      args.removeIf(mine -> mine.startsWith(name));
+    }
     args.addAll(extra);
     return ClicktrendsPipeline.parse(args.toArray(String[]::new));
   }
@@ -110,13 +116,32 @@ final class LiveSystem implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels the pipeline (waiting at most {@link #CANCEL_WAIT_MILLIS}), stops the agent, deletes the directory.
+   * The SparkRunner's cancel stops the streaming context gracefully, which waits for the running micro-batch: with
+   * the archive on under load that took minutes, so a cancel still running after the wait is left to itself (on a
+   * daemon thread; the JVM exits at the end of the benchmark) and logged.
+   */
   @Override
   public void close() {
     if (pipeline != null) {
+      Thread cancel = new Thread(() -> {
+        try {
+          pipeline.cancel();
+        } catch (Exception e) {
+          System.err.println("live: pipeline cancel: " + e);
+        }
+      }, "live-pipeline-cancel");
+      cancel.setDaemon(true);
+      cancel.start();
       try {
-        pipeline.cancel();
-      } catch (Exception e) {
-        System.err.println("live: pipeline cancel: " + e);
+        cancel.join(CANCEL_WAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (cancel.isAlive()) {
+        System.err.println("live: the pipeline did not stop within " + CANCEL_WAIT_MILLIS / 1000
+            + " s of cancel; going on without it");
       }
     }
     agent.stop();
