@@ -74,6 +74,7 @@ final class LiveSystem implements AutoCloseable {
       case "direct" -> {
         args.add("--runner=DirectRunner");
         args.add("--blockOnRun=false");
+        args.addAll(ClicktrendsPipeline.DIRECT_RUNNER_LIVE_OPTIONS);
       }
       case "spark" -> {
         args.add("--runner=SparkRunner");

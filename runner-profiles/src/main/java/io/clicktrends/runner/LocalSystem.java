@@ -87,6 +87,12 @@ public final class LocalSystem {
     pipelineArgs.add("--rabbitmqUri=" + broker.uri());
     pipelineArgs.add("--flumeSinks=" + agent.sparkSinkAddress());
     pipelineArgs.add("--blockOnRun=false");
+    for (String option : ClicktrendsPipeline.DIRECT_RUNNER_LIVE_OPTIONS) {
+      String name = option.substring(0, option.indexOf('=') + 1);
+      if (pipelineArgs.stream().noneMatch(a -> a.startsWith(name))) {
+        pipelineArgs.add(option);
+      }
+    }
     ClicktrendsOptions options = ClicktrendsPipeline.parse(pipelineArgs.toArray(String[]::new));
     PipelineResult pipeline = ClicktrendsPipeline.build(options).run();
 
