@@ -52,7 +52,13 @@ final class LiveSystem implements AutoCloseable {
   static LiveSystem start(String runner, boolean generatorOnly, String amqpUri, String exchange,
       List<String> pipelineArgs) throws IOException {
     Path dir = Files.createTempDirectory("clicktrends-live-");
-    ClicktrendsOptions options = generatorOnly ? null : options(runner, dir, amqpUri, exchange, pipelineArgs);
+    ClicktrendsOptions options;
+    try {
+      options = generatorOnly ? null : options(runner, dir, amqpUri, exchange, pipelineArgs);
+    } catch (RuntimeException e) {
+      Files.delete(dir);
+      throw e;
+    }
     FlumeAgent agent = FlumeAgent.builder().dataDir(dir.resolve("flume")).bind("127.0.0.1").freePorts().build().start();
     if (generatorOnly) {
       return new LiveSystem(dir, agent, null, null);
