@@ -42,7 +42,7 @@ public final class FlumeIO {
 
   /** A read with the defaults; {@link Read#withSinkAddresses} is required. */
   public static Read read() {
-    return new Read(List.of(), 2_000, 5_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, null);
+    return new Read(List.of(), 10_000, 5_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, null);
   }
 
   /** Immutable; each {@code with...} returns a copy. */
@@ -76,7 +76,7 @@ public final class FlumeIO {
     }
 
     /**
-     * Events per getEventBatch request (default 2,000; the agent's channel transactionCapacity must be at least this):
+     * Events per getEventBatch request (default 10,000, the agent channel's transactionCapacity; it must not exceed it):
      * the most events a record carries to the runner, and the unit of acks and of redelivery.
      */
     public Read withBatchSize(int n) {

@@ -248,12 +248,7 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     byte[] body = new byte[e.getBody().remaining()];
     e.getBody().duplicate().get(body);
     try {
-      String literal = e.getHeaders().get(EventHeaders.SCHEMA_LITERAL);
-      if (literal == null || literal.equals(ClickEventAvro.SCHEMA.toString())) {
-        return ClickEventAvro.decode(body);
-      }
-      Schema writer = writerSchemas.computeIfAbsent(literal, l -> new Schema.Parser().parse(l));
-      return ClickEventAvro.decode(body, writer);
+      return decodeBody(e.getHeaders(), body, writerSchemas);
     } catch (IOException | RuntimeException ex) {
       // The interceptor should have dead-lettered it; skip, count and say so rather than kill the pipeline.
       undecodable++;
@@ -263,6 +258,29 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
       }
       return null;
     }
+  }
+
+  /**
+   * Decodes one event body by the schema its headers name: the interceptor's default fingerprint header (this
+   * pipeline's own schema), a {@code flume.avro.schema.literal} (any schema, parsed once into {@code writerSchemas}),
+   * or neither (a body in this pipeline's schema). A fingerprint of another schema without the literal is an error
+   * saying what to do.
+   */
+  static ClickEvent decodeBody(Map<String, String> headers, byte[] body, Map<String, Schema> writerSchemas)
+      throws IOException {
+    String fingerprint = headers.get(EventHeaders.SCHEMA_FINGERPRINT);
+    String literal = headers.get(EventHeaders.SCHEMA_LITERAL);
+    if (ClickEventAvro.FINGERPRINT.equals(fingerprint) || (fingerprint == null && literal == null)
+        || ClickEventAvro.SCHEMA_JSON.equals(literal)) {
+      return ClickEventAvro.decode(body);
+    }
+    if (literal == null) {
+      throw new IOException("written with schema fingerprint " + fingerprint + ", which this pipeline does not know"
+          + " (its own is " + ClickEventAvro.FINGERPRINT + "): set the agents' interceptor to schema = literal while"
+          + " they run a newer ClickEvent schema");
+    }
+    Schema writer = writerSchemas.computeIfAbsent(literal, l -> new Schema.Parser().parse(l));
+    return ClickEventAvro.decode(body, writer);
   }
 
   private void connectionLost(String what, Throwable cause) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -21,6 +22,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
  */
 public final class ClickEventAvro {
   public static final Schema SCHEMA = ClickEvent.getClassSchema();
+  /** {@link #SCHEMA} as JSON, computed once: Schema.toString() serializes the whole schema on every call. */
+  public static final String SCHEMA_JSON = SCHEMA.toString();
+  /** {@link #SCHEMA}'s CRC-64-AVRO fingerprint (Avro spec, "Schema Fingerprints") as 16 hex digits. */
+  public static final String FINGERPRINT = String.format("%016x", SchemaNormalization.parsingFingerprint64(SCHEMA));
   // Writers and readers are not thread-safe to share across threads while in use; they are cheap, so make them per call
   // site via ThreadLocal.
   private static final ThreadLocal<DatumWriter<ClickEvent>> WRITER =

@@ -16,6 +16,8 @@ public final class EventHeaders {
   public static final String FORMAT = "clicktrends.format";
   /** Flume's Avro tooling (AvroEventSerializer, the Avro sinks' readers) looks for one of these two. */
   public static final String SCHEMA_LITERAL = "flume.avro.schema.literal";
+  /** The writer schema's CRC-64-AVRO fingerprint of its parsing canonical form, 16 hex digits (the default). */
+  public static final String SCHEMA_FINGERPRINT = "clicktrends.schema.fingerprint";
   public static final String SCHEMA_URL = "flume.avro.schema.url";
 
   private EventHeaders() {}
