@@ -19,7 +19,8 @@ import org.apache.beam.sdk.PipelineResult;
  *
  * <ul>
  *   <li>{@code direct}: {@code --runner=DirectRunner --blockOnRun=false};
- *   <li>{@code spark}: {@code --runner=SparkRunner --streaming=true --sparkMaster=local[2] --checkpointDir=<temp>}
+ *   <li>{@code spark}: {@code --runner=SparkRunner --streaming=true --sparkMaster=local[2] --checkpointDir=<temp>
+ *       --batchIntervalMillis=1000 --readTimePercentage=0.4} (the production script's settings)}
  *       (needs the bench's {@code -Pspark} class path).
  * </ul>
  *
@@ -86,6 +87,9 @@ final class LiveSystem implements AutoCloseable {
         args.add("--runner=SparkRunner");
         args.add("--streaming=true");
         args.add("--sparkMaster=local[2]");
+        // as the production spark-submit script runs it (runner-profiles/bin/spark-submit-clicktrends.sh)
+        args.add("--batchIntervalMillis=1000");
+        args.add("--readTimePercentage=0.4");
         args.add("--checkpointDir=" + dir.resolve("spark-checkpoint"));
       }
       default -> throw new IllegalArgumentException("--runner=" + runner + " must be direct or spark");
