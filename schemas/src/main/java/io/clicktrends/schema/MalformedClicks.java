@@ -1,7 +1,9 @@
 package io.clicktrends.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.List;
  */
 public final class MalformedClicks {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectWriter ASCII = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
   /** Every field of the JSON form. */
   public static final List<String> FIELDS = List.of("eventId", "eventTime", "type", "sessionId", "userId",
@@ -38,7 +41,7 @@ public final class MalformedClicks {
 
   /**
    * A good search click at {@code eventTimeMillis} (eventId "fz"), once per field and malformed value with that field
-   * replaced: {@code FIELDS.size() * VALUES.size()} JSON objects, each on one line.
+   * replaced: {@code FIELDS.size() * VALUES.size()} JSON objects, each on one line, in ASCII (non-ASCII escaped).
    */
   public static List<String> all(long eventTimeMillis) {
     List<String> out = new ArrayList<>();
@@ -49,7 +52,9 @@ public final class MalformedClicks {
         try {
           ObjectNode n = (ObjectNode) JSON.readTree(base);
           n.set(field, JSON.readTree(value));
-          out.add(n.toString());
+          // Non-ASCII escaped: a "\\uD800" must reach the reader as the escape, which any file or body encoding keeps
+          // (a raw unpaired surrogate written as UTF-8 would become "?" before the reader sees it).
+          out.add(ASCII.writeValueAsString(n));
         } catch (JsonProcessingException e) {
           throw new IllegalStateException("bad fixture " + value, e);
         }
