@@ -22,7 +22,15 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  *       micro-batch and reads it for 200 ms), holds: its agent's channel may be full of old events that a jump to
  *       the wall clock would make late.
  * </ul>
- * Never goes backwards. Its {@link State} travels in the checkpoint mark: a runner that restores readers often (the
+ * Event times move the watermark only up to this reader's wall clock (plus {@link #DEFAULT_MAX_CLOCK_SKEW_MILLIS}, 0):
+ * what {@link #observe} sees is capped there, so no single event (a device whose clock is a day fast, an agent that does
+ * not check) can move the watermark past real-time clicks and make them all late. The ingest dead-letters events more
+ * than maxClockSkew (2 minutes) ahead of its clock already ({@code ClickEventRules}); one within it is still emitted
+ * with its own time and counted in its own (future) windows, it just does not pull the watermark ahead of the clock,
+ * where it would close the windows real-time clicks are still arriving for. The cost: when the agents' clocks run
+ * ahead of this reader's, results come that much later (never lost).
+ *
+ * <p>Never goes backwards. Its {@link State} travels in the checkpoint mark: a runner that restores readers often (the
  * SparkRunner does, each micro-batch when batches are slow) must get the same watermark as one long-lived reader, not
  * one whose idle clock starts over (which stalled the watermark of a quiet split) or which forgets what it has seen
  * (whose idle rule then jumped to the wall clock and made every later event of a replay late).
@@ -33,32 +41,48 @@ final class EventTimeWatermark {
   /** For {@code waitingSince}: no getEventBatch is waiting on a live connection. */
   static final long NOT_WAITING = Long.MAX_VALUE;
 
+  /** How far ahead of this reader's wall clock an observed event time counts, in milliseconds: not at all. */
+  static final long DEFAULT_MAX_CLOCK_SKEW_MILLIS = 0;
+
   /** What a restored reader needs to continue this estimate. */
   record State(long current, long maxEventTime, long lastArrival, long startedAt) implements Serializable {}
 
   private final long boundMillis;
   private final long idleTimeoutMillis;
   private final long startedAt;
+  private final long maxClockSkewMillis;
   private long maxEventTime = Long.MIN_VALUE;
   private long lastArrival;
   private long current = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
 
   /** A reader that continues from {@code restored} (null: a split's first reader). */
   EventTimeWatermark(long boundMillis, long idleTimeoutMillis, long nowMillis, State restored) {
+    this(boundMillis, idleTimeoutMillis, DEFAULT_MAX_CLOCK_SKEW_MILLIS, nowMillis, restored);
+  }
+
+  /**
+   * A reader that continues from {@code restored} (null: a split's first reader), trusting event times up to
+   * {@code maxClockSkewMillis} ahead of the wall clock. All times in milliseconds.
+   */
+  EventTimeWatermark(long boundMillis, long idleTimeoutMillis, long maxClockSkewMillis, long nowMillis,
+      State restored) {
     this.boundMillis = boundMillis;
+    this.maxClockSkewMillis = maxClockSkewMillis;
     this.idleTimeoutMillis = idleTimeoutMillis;
     if (restored == null) {
       this.startedAt = nowMillis;
     } else {
       this.startedAt = restored.startedAt();
-      this.maxEventTime = restored.maxEventTime();
+      // a mark written before the cap existed may hold a far-future time: cap it as observe() would have
+      this.maxEventTime = Math.min(restored.maxEventTime(), capAt(nowMillis));
       this.lastArrival = restored.lastArrival();
       this.current = Math.max(current, restored.current());
     }
   }
 
+  /** An event of time {@code eventTimeMillis} was read at wall-clock {@code nowMillis} (epoch milliseconds). */
   void observe(long eventTimeMillis, long nowMillis) {
-    maxEventTime = Math.max(maxEventTime, eventTimeMillis);
+    maxEventTime = Math.max(maxEventTime, Math.min(eventTimeMillis, capAt(nowMillis)));
     lastArrival = nowMillis;
   }
 
@@ -78,6 +102,10 @@ final class EventTimeWatermark {
     }
     current = Math.max(current, candidate);
     return current;
+  }
+
+  private long capAt(long nowMillis) {
+    return nowMillis > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE : nowMillis + maxClockSkewMillis;
   }
 
   /** The estimate as of {@code nowMillis}, for a checkpoint mark. */

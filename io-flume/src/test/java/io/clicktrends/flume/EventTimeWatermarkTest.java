@@ -122,4 +122,43 @@ public class EventTimeWatermarkTest {
     EventTimeWatermark restored = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, WALL + 2_000, copy.watermark());
     assertThat(restored.current(WALL + 9_000, parked(WALL + 9_000)), equalTo(EVENT + 9_000 - BOUND));
   }
+
+  /**
+   * Issue #11, item 1: one event from a device clock 23 h fast used to move the watermark to T0+23h-5s, making every
+   * real click late. What the watermark observes is capped at the wall clock (plus a skew, 0 by default).
+   */
+  @Test
+  public void anEventFromAClock23HoursFastMovesTheWatermarkNoFurtherThanTheWallClock() {
+    long t0 = WALL;
+    EventTimeWatermark w = fresh(t0);
+    w.observe(t0, t0);
+    w.observe(t0 + 23L * 3600 * 1000, t0);
+    assertThat(w.current(t0, NOT_WAITING), equalTo(t0 - BOUND));
+    for (int i = 1; i <= 10; i++) {
+      w.observe(t0 + i * 1000L, t0 + i * 1000L);
+      // each real click is after the watermark: on time
+      assertThat(t0 + i * 1000L > w.current(t0 + i * 1000L, NOT_WAITING), equalTo(true));
+    }
+    assertThat(w.current(t0 + 10_000, NOT_WAITING), equalTo(t0 + 10_000 - BOUND));
+    // idle: it follows the wall clock from the last arrival, not from a day ahead
+    assertThat(w.current(t0 + 70_000, parked(t0 + 70_000)), equalTo(t0 + 70_000 - BOUND));
+    // a reader restored from a mark written before the cap existed is capped too
+    EventTimeWatermark restored = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, t0,
+        new EventTimeWatermark.State(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(), t0 + 86_400_000L, t0, t0));
+    assertThat(restored.current(t0, NOT_WAITING), equalTo(t0 - BOUND));
+    // with a skew allowed, up to that far ahead
+    EventTimeWatermark skewed = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, 120_000, t0, null);
+    skewed.observe(t0 + 86_400_000L, t0);
+    assertThat(skewed.current(t0, NOT_WAITING), equalTo(t0 + 120_000 - BOUND));
+    skewed.observe(t0 + 60_000, t0);
+    assertThat(skewed.current(t0, NOT_WAITING), equalTo(t0 + 120_000 - BOUND));
+  }
+
+  @Test
+  public void aReplayOfOldEventsIsNotAffectedByTheCap() {
+    EventTimeWatermark w = fresh(WALL);
+    w.observe(EVENT, WALL);
+    w.observe(EVENT + 3_600_000, WALL + 1);
+    assertThat(w.current(WALL + 1, NOT_WAITING), equalTo(EVENT + 3_600_000 - BOUND));
+  }
 }

@@ -23,6 +23,14 @@ public interface ClicktrendsOptions extends TrendOptions {
 
   void setMaxOutOfOrderness(String value);
 
+  @Description("How far an event time may lie ahead of the server's clock at ingest (ingestTime) before the event is "
+      + "dead-lettered as TIMESTAMP_IN_FUTURE, e.g. 2m: a client clock further ahead would move the watermark past "
+      + "every real click.")
+  @Default.String("2m")
+  String getMaxClockSkew();
+
+  void setMaxClockSkew(String value);
+
   @Description("RabbitMQ to publish trends to; 'none' to not publish. Credentials are never logged.")
   @Default.String("amqp://guest:guest@127.0.0.1:5672")
   String getRabbitmqUri();

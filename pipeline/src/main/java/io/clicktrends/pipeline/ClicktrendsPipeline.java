@@ -58,6 +58,7 @@ public final class ClicktrendsPipeline {
       throw new IllegalArgumentException("--rankingShards=" + options.getRankingShards() + " must be at least 1");
     }
     Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
+    maxClockSkewMillis(options);
     archive(options); // validates --archivePath and --archiveRollInterval
     return options;
   }
@@ -66,11 +67,12 @@ public final class ClicktrendsPipeline {
   public static Pipeline build(ClicktrendsOptions options) {
     TrendConfig config = TrendConfig.from(options);
     Pipeline p = Pipeline.create(options);
+    long maxClockSkewMillis = maxClockSkewMillis(options);
     PCollection<ClickEvent> events;
     PCollection<DeadLetter> parseFailures;
     if (options.getInput() != null) {
       PCollectionTuple parsed = p.apply("ReadLines", TextIO.read().from(options.getInput()))
-          .apply("ParseClickLines", ParseClickLines.create());
+          .apply("ParseClickLines", ParseClickLines.create(maxClockSkewMillis));
       events = parsed.get(ValidateClickEvents.VALID);
       parseFailures = parsed.get(ValidateClickEvents.DEAD_LETTERS);
     } else {
@@ -79,7 +81,7 @@ public final class ClicktrendsPipeline {
           .withMaxOutOfOrderness(Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness())));
       parseFailures = null;
     }
-    PCollectionTuple validated = events.apply("Validate", ValidateClickEvents.create());
+    PCollectionTuple validated = events.apply("Validate", ValidateClickEvents.create(maxClockSkewMillis));
     PCollection<Trend> trends = validated.get(ValidateClickEvents.VALID)
         .apply("ComputeTrends", ComputeTrends.from(options));
     if (!"none".equals(options.getRabbitmqUri())) {
@@ -104,6 +106,19 @@ public final class ClicktrendsPipeline {
     LOG.info("Clicktrends pipeline: {} engine={} source={}", config, options.getEngine(),
         options.getInput() != null ? options.getInput() : "flume " + options.getFlumeSinks());
     return p;
+  }
+
+  /**
+   * {@code --maxClockSkew} in milliseconds.
+   *
+   * @throws IllegalArgumentException naming the option when it is not a duration or is negative
+   */
+  static long maxClockSkewMillis(ClicktrendsOptions options) {
+    long millis = Durations.parse("maxClockSkew", options.getMaxClockSkew()).getMillis();
+    if (millis < 0) {
+      throw new IllegalArgumentException("--maxClockSkew=" + options.getMaxClockSkew() + " must not be negative");
+    }
+    return millis;
   }
 
   /**

@@ -27,32 +27,63 @@ public final class ValidateClickEvents extends PTransform<PCollection<ClickEvent
   public static final TupleTag<ClickEvent> VALID = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
+  private final long maxClockSkewMillis;
+
+  private ValidateClickEvents(long maxClockSkewMillis) {
+    this.maxClockSkewMillis = maxClockSkewMillis;
+  }
+
+  /** With {@link ClickEventRules#DEFAULT_MAX_CLOCK_SKEW}. */
   public static ValidateClickEvents create() {
-    return new ValidateClickEvents();
+    return create(ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis());
+  }
+
+  /** Event times more than {@code maxClockSkewMillis} (milliseconds) ahead of the server clock are dead-lettered. */
+  public static ValidateClickEvents create(long maxClockSkewMillis) {
+    return new ValidateClickEvents(maxClockSkewMillis);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<ClickEvent> events) {
     PCollectionTuple out = events.apply("CheckRules",
-        ParDo.of(new CheckFn()).withOutputTags(VALID, TupleTagList.of(DEAD_LETTERS)));
+        ParDo.of(new CheckFn(maxClockSkewMillis)).withOutputTags(VALID, TupleTagList.of(DEAD_LETTERS)));
     out.get(VALID).setCoder(AvroCoder.of(ClickEvent.class));
     out.get(DEAD_LETTERS).setCoder(AvroCoder.of(DeadLetter.class));
     return out;
   }
 
   static final class CheckFn extends DoFn<ClickEvent, ClickEvent> {
+    private final long maxClockSkewMillis;
+
+    CheckFn(long maxClockSkewMillis) {
+      this.maxClockSkewMillis = maxClockSkewMillis;
+    }
+
     @ProcessElement
     public void process(@Element ClickEvent event, MultiOutputReceiver out) {
       long now = System.currentTimeMillis();
-      Optional<Rejection> rejection = ClickEventRules.check(event, now);
-      if (rejection.isEmpty()) {
-        out.get(VALID).output(event);
-        return;
+      Rejection r;
+      try {
+        Optional<Rejection> rejection = ClickEventRules.check(event, now, maxClockSkewMillis);
+        if (rejection.isEmpty()) {
+          out.get(VALID).output(event);
+          return;
+        }
+        r = rejection.get();
+      } catch (RuntimeException e) {
+        // one odd event must not fail the bundle (and, retried, the pipeline): dead-letter it with the cause
+        r = Rejection.internalError("ValidateClickEvents", e);
       }
-      Rejection r = rejection.get();
       Metrics.counter(PipelineMetrics.NAMESPACE, PipelineMetrics.deadLetter(r.reason())).inc();
-      byte[] raw = ClickEventJson.toJson(event).getBytes(StandardCharsets.UTF_8);
-      out.get(DEAD_LETTERS).output(r.toDeadLetter(raw, "pipeline", now));
+      out.get(DEAD_LETTERS).output(r.toDeadLetter(raw(event), "pipeline", now));
+    }
+
+    private static byte[] raw(ClickEvent event) {
+      try {
+        return ClickEventJson.toJson(event).getBytes(StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        return String.valueOf(event).getBytes(StandardCharsets.UTF_8);
+      }
     }
   }
 }

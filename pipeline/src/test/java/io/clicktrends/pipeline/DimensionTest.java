@@ -59,4 +59,44 @@ public class DimensionTest {
     }
     return sb.toString();
   }
+
+  /** Unicode White_Space, from the Unicode Character Database's PropList.txt (Unicode 15), independent of the JDK. */
+  static final int[] WHITE_SPACE = {0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680,
+      0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029,
+      0x202F, 0x205F, 0x3000};
+
+  /** Issue #11, item 5: eight spellings of one search gave "red shoes"=4 and four one-count keys. */
+  @Test
+  public void theEightSpellingsOfRedShoesAreOneKey() {
+    List<String> typed = List.of("red shoes", " RED\u00a0\u00a0SHOES ", "\uff32\uff45\uff44\u3000\uff33\uff28\uff2f\uff25\uff33",
+        "red\tshoes\n", "red\u2028shoes", "red\u0085shoes", "red\u1680shoes", "red shoes\u2028");
+    for (String q : typed) {
+      assertEquals(q, "red shoes", Dimension.normalizeQuery(q));
+    }
+  }
+
+  @Test
+  public void everyWhiteSpaceCharacterIsWhitespaceAndNothingElseIs() {
+    java.util.Set<Integer> ws = new java.util.HashSet<>();
+    for (int cp : WHITE_SPACE) {
+      ws.add(cp);
+      String s = new String(Character.toChars(cp));
+      assertEquals(Integer.toHexString(cp), "a b", Dimension.normalizeQuery(s + "a" + s + s + "b" + s));
+      assertEquals(Integer.toHexString(cp), "", Dimension.normalizeQuery(s));
+    }
+    // No other code point is treated as whitespace (zero-width space, BOM, control characters stay).
+    for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+      if (ws.contains(cp) || Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
+        continue;
+      }
+      String s = "a" + new String(Character.toChars(cp)) + "b";
+      String n = Dimension.normalizeQuery(s);
+      // NFKC may turn a compatibility space into U+0020 (e.g. U+FF00 is unassigned, U+3000 is listed above): only a
+      // code point that NFKC maps to something with a space in it may yield one.
+      String nfkc = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC).toLowerCase(java.util.Locale.ROOT);
+      if (!nfkc.codePoints().anyMatch(ws::contains)) {
+        assertEquals(Integer.toHexString(cp), nfkc, n);
+      }
+    }
+  }
 }

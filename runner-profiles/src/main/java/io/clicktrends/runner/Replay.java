@@ -4,6 +4,13 @@ import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.ClickEventJson;
 import io.clicktrends.pipeline.ParseClickLines;
 import io.clicktrends.schema.ParseResult;
+import io.clicktrends.schema.RejectReason;
+import io.clicktrends.schema.Rejection;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.util.Map;
+import java.util.TreeMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,30 +53,60 @@ public final class Replay {
     this.to = to;
   }
 
-  /** Reads a JSON-lines or YOOCHOOSE TSV file, sorted by event time; unparseable lines are reported and skipped. */
+  /**
+   * Reads a JSON-lines or YOOCHOOSE TSV file, sorted by event time; a line that is not a valid click is reported (a
+   * count per reason on stderr) and skipped, and the rest go on: no one line (bad UTF-8, a value out of range, two
+   * objects) stops the replay. A leading byte-order mark is ignored.
+   */
   public static List<ClickEvent> read(Path file) {
-    List<ClickEvent> out = new ArrayList<>();
-    List<String> lines;
+    byte[] bytes;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    int skipped = 0;
-    long now = System.currentTimeMillis();
-    for (String line : lines) {
-      ParseResult r = ParseClickLines.parseLine(line, now);
+    Map<String, Integer> skipped = new TreeMap<>();
+    List<ClickEvent> out = read(bytes, System.currentTimeMillis(), skipped);
+    if (!skipped.isEmpty()) {
+      System.err.printf("replay: skipped %d lines of %s that are not valid clicks: %s%n",
+          skipped.values().stream().mapToInt(Integer::intValue).sum(), file, skipped);
+    }
+    return out;
+  }
+
+  /**
+   * The valid clicks of a file's bytes, sorted by event time; {@code skipped} gets a count per reason of the others.
+   * Lines end at LF (a CR before it is whitespace); each is decoded as strict UTF-8 on its own, so one bad byte costs
+   * its line only (Files.readAllLines would throw for the whole file).
+   */
+  static List<ClickEvent> read(byte[] bytes, long nowMillis, Map<String, Integer> skipped) {
+    List<ClickEvent> out = new ArrayList<>();
+    int start = ClickEventJson.startsWithBom(bytes) ? 3 : 0;
+    while (start < bytes.length) {
+      int end = start;
+      while (end < bytes.length && bytes[end] != '\n') {
+        end++;
+      }
+      ParseResult r;
+      try {
+        String line = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+        r = ParseClickLines.parseLine(line, nowMillis);
+      } catch (CharacterCodingException e) {
+        r = ParseResult.rejected(RejectReason.INVALID_UTF8, "line is not valid UTF-8");
+      } catch (RuntimeException e) { // parseLine never throws; if it ever does, it costs this line only
+        r = ParseResult.rejected(Rejection.internalError("Replay", e));
+      }
+      start = end + 1;
       if (r == null) {
         continue;
       }
       if (r.isValid()) {
         out.add(r.event());
       } else {
-        skipped++;
+        skipped.merge(r.rejection().reason().name(), 1, Integer::sum);
       }
-    }
-    if (skipped > 0) {
-      System.err.printf("replay: skipped %d lines of %s that are not valid clicks%n", skipped, file);
     }
     out.sort(Comparator.comparing(ClickEvent::getEventTime).thenComparing(ClickEvent::getEventId));
     return out;

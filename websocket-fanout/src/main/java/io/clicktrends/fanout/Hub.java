@@ -35,6 +35,10 @@ final class Hub {
 
   /** A trend from the broker; {@code receivedNanos} is when it was delivered. */
   synchronized void onTrend(Trend t, long receivedNanos) {
+    if (store.tooFarAhead(t)) {
+      metrics.trendsFuture.increment();
+      return;
+    }
     if (!store.offer(t)) {
       metrics.trendsIgnored.increment();
       return;

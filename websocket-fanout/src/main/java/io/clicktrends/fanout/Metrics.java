@@ -11,6 +11,7 @@ final class Metrics {
   final LongAdder trendsAccepted = new LongAdder();
   final LongAdder trendsIgnored = new LongAdder();
   final LongAdder trendsInvalid = new LongAdder();
+  final LongAdder trendsFuture = new LongAdder();
   final LongAdder messagesOut = new LongAdder();
   final LongAdder dropped = new LongAdder();
   final LongAdder disconnectedSlow = new LongAdder();
@@ -33,6 +34,7 @@ final class Metrics {
     StringBuilder b = new StringBuilder(2048);
     counter(b, "clicktrends_fanout_messages_in_total", "Trend messages consumed from RabbitMQ.", messagesIn.sum());
     counter(b, "clicktrends_fanout_trends_accepted_total", "Trends that became the latest of their dimension.", trendsAccepted.sum());
+    counter(b, "clicktrends_fanout_trends_future_total", "Trends refused because their window ends more than 5 minutes ahead of this service's clock (a client or agent with a bad clock).", trendsFuture.sum());
     counter(b, "clicktrends_fanout_trends_ignored_total", "Trends ignored as duplicates or older than the latest (older window or lower pane).", trendsIgnored.sum());
     counter(b, "clicktrends_fanout_trends_invalid_total", "Messages that were not a valid Trend JSON.", trendsInvalid.sum());
     counter(b, "clicktrends_fanout_messages_out_total", "WebSocket messages written to clients.", messagesOut.sum());

@@ -3,12 +3,14 @@ package io.clicktrends.flume.etl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clicktrends.schema.ClickEventJson;
+import io.clicktrends.schema.ClickEventRules;
 import io.clicktrends.schema.ParseResult;
 import io.clicktrends.schema.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,15 +62,22 @@ public final class AccessLogParser {
    * in the same second) stay two events, while the same line read again after an agent restart keeps its eventId.
    */
   public ParseResult parse(byte[] body, String origin, long ingestTimeMillis) {
-    String line = new String(body, StandardCharsets.UTF_8).strip();
+    return parse(body, origin, ingestTimeMillis, ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis());
+  }
+
+  /** {@link #parse(byte[], String, long)} with event times bounded by {@code ingestTimeMillis + maxClockSkewMillis}. */
+  public ParseResult parse(byte[] body, String origin, long ingestTimeMillis, long maxClockSkewMillis) {
+    // A log file written by an editor may start with a byte-order mark: ignore it like every other reader does.
+    String line = ClickEventJson.withoutBom(new String(body, StandardCharsets.UTF_8)).strip();
     Matcher m = COMBINED.matcher(line);
     if (!m.matches()) {
       return unparseable("not in combined log format: " + abbreviate(line));
     }
-    long eventTime;
+    Instant eventTime;
     try {
-      eventTime = ZonedDateTime.parse(m.group(3), CLF_TIME).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
+      // Kept an Instant: "yyyy" takes up to 19 digits, and year 999999999 overflows epoch millis; the rules reject it.
+      eventTime = ZonedDateTime.parse(m.group(3), CLF_TIME).toInstant();
+    } catch (DateTimeException e) {
       return unparseable("bad time [" + m.group(3) + "]");
     }
     int status = Integer.parseInt(m.group(6));
@@ -82,7 +91,7 @@ public final class AccessLogParser {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("eventId", UUID.nameUUIDFromBytes(
             origin == null ? body : (origin + "\n" + line).getBytes(StandardCharsets.UTF_8)).toString());
-        n.put("eventTime", eventTime);
+        n.put("eventTime", eventTime.toString());
         n.put("type", p.eventType());
         String ua = dashToNull(m.group(8));
         String user = dashToNull(m.group(2));
@@ -92,7 +101,7 @@ public final class AccessLogParser {
         n.put("referrer", dashToNull(m.group(7)));
         n.put("userAgent", ua);
         fields.get().forEach(n::put);
-        return ClickEventJson.fromNode(n, ingestTimeMillis);
+        return ClickEventJson.fromNode(n, ingestTimeMillis, maxClockSkewMillis);
       }
     }
     return nonClick("URL " + abbreviate(target) + " matches no click pattern");

@@ -1,6 +1,7 @@
 package io.clicktrends.flume.etl;
 
 import io.clicktrends.schema.ClickEventJson;
+import io.clicktrends.schema.ClickEventRules;
 import io.clicktrends.schema.ParseResult;
 import io.clicktrends.schema.RejectReason;
 import io.clicktrends.schema.Rejection;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code type = io.clicktrends.flume.etl.ClickEventEtlInterceptor$Builder}
  *   <li>{@code format = json | accesslog} (default json; an event header {@code clicktrends.format} overrides)
  *   <li>{@code maxBodyBytes} (default 65536): larger bodies are dead-lettered as BODY_TOO_LARGE
+ *   <li>{@code maxClockSkewSeconds} (default 120): an event time more than this ahead of the agent's clock is
+ *       dead-lettered as TIMESTAMP_IN_FUTURE (a client clock that far ahead would move the watermark past every real
+ *       click)
  *   <li>{@code schema = fingerprint | literal} (default fingerprint): valid events carry the writer schema's
  *       fingerprint ({@code clicktrends.schema.fingerprint}, 16 hex digits) or the whole schema ({@code
  *       flume.avro.schema.literal}, about 2.5 KB per event through the channel and the SparkSink, which at 20,000
@@ -52,17 +56,15 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   static final String TAILDIR_FILE_HEADER = "file";
   static final String TAILDIR_OFFSET_HEADER = "byteoffset";
   private final AccessLogParser logParser;
+  private final long maxClockSkewMillis;
   private final AtomicLong valid = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
 
-  ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, AccessLogParser logParser) {
-    this(format, maxBodyBytes, schemaUrl, false, logParser);
-  }
-
   ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, boolean schemaLiteral,
-      AccessLogParser logParser) {
+      AccessLogParser logParser, long maxClockSkewMillis) {
     this.format = format;
+    this.maxClockSkewMillis = maxClockSkewMillis;
     this.maxBodyBytes = maxBodyBytes;
     if (schemaUrl != null) {
       this.schemaHeader = EventHeaders.SCHEMA_URL;
@@ -80,8 +82,22 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   @Override
   public void initialize() {}
 
+  /**
+   * One event in, the same event out as a ClickEvent or a dead letter (null: an ignored non-click line). Never throws:
+   * an exception here would fail the whole batch (HTTP 500, Avro appendBatch FAILED) and lose its good events too, so
+   * an unforeseen one dead-letters this event as INTERNAL_ERROR.
+   */
   @Override
   public Event intercept(Event event) {
+    try {
+      return convert(event);
+    } catch (RuntimeException e) {
+      markDead(event, Rejection.internalError("ETL interceptor", e));
+      return event;
+    }
+  }
+
+  private Event convert(Event event) {
     long now = System.currentTimeMillis();
     Map<String, String> headers = event.getHeaders();
     byte[] body = event.getBody();
@@ -92,13 +108,14 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     } else if ("accesslog".equals(headers.getOrDefault(EventHeaders.FORMAT, format))) {
       String file = headers.get(TAILDIR_FILE_HEADER);
       String offset = headers.get(TAILDIR_OFFSET_HEADER);
-      result = logParser.parse(body, file == null || offset == null ? null : file + ":" + offset, now);
+      result = logParser.parse(body, file == null || offset == null ? null : file + ":" + offset, now,
+          maxClockSkewMillis);
       if (result == null) {
         ignored.incrementAndGet();
         return null; // a non-click line, and the agent is configured to ignore those
       }
     } else {
-      result = ClickEventJson.parse(body, now);
+      result = ClickEventJson.parse(body, now, maxClockSkewMillis);
     }
     if (result.isValid()) {
       event.setBody(ClickEventAvro.encode(result.event()));
@@ -152,6 +169,7 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     private String schemaUrl;
     private boolean schemaLiteral;
     private boolean ignoreNonClicks;
+    private long maxClockSkewMillis = ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis();
     private List<UrlPattern> patterns = AccessLogParser.DEFAULT_PATTERNS;
 
     @Override
@@ -161,6 +179,11 @@ public final class ClickEventEtlInterceptor implements Interceptor {
         throw new IllegalArgumentException("format must be json or accesslog, not " + format);
       }
       maxBodyBytes = context.getInteger("maxBodyBytes", 64 * 1024);
+      long skewSeconds = context.getLong("maxClockSkewSeconds", ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toSeconds());
+      if (skewSeconds < 0) {
+        throw new IllegalArgumentException("maxClockSkewSeconds must be at least 0, not " + skewSeconds);
+      }
+      maxClockSkewMillis = skewSeconds * 1000;
       schemaUrl = context.getString("schemaUrl");
       String schema = context.getString("schema", "fingerprint");
       if (!schema.equals("fingerprint") && !schema.equals("literal")) {
@@ -185,7 +208,7 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     @Override
     public Interceptor build() {
       return new ClickEventEtlInterceptor(format, maxBodyBytes, schemaUrl, schemaLiteral,
-          new AccessLogParser(patterns, ignoreNonClicks));
+          new AccessLogParser(patterns, ignoreNonClicks), maxClockSkewMillis);
     }
   }
 }

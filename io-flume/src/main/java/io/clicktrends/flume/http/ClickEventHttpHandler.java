@@ -1,9 +1,12 @@
 package io.clicktrends.flume.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clicktrends.schema.ClickEventJson;
 import io.clicktrends.schema.RejectReason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +26,8 @@ import org.apache.flume.source.http.HTTPBadRequestException;
 import org.apache.flume.source.http.HTTPSourceHandler;
 
 /**
- * Flume {@code HTTPSource} handler for browsers: the body is one JSON click or a JSON array of clicks. Each element
+ * Flume {@code HTTPSource} handler for browsers: the body is one JSON click or a JSON array of clicks, or several of
+ * those separated by whitespace (NDJSON, one per line); a leading UTF-8 byte-order mark is ignored. Each element
  * becomes one Flume event whose body is that element's JSON; the ETL interceptor validates it, so one bad element is
  * dead-lettered while the others of the same request go through.
  *
@@ -62,31 +66,69 @@ public final class ClickEventHttpHandler implements HTTPSourceHandler {
     byte[] body = readBody(request);
     String text;
     try {
+      int from = ClickEventJson.startsWithBom(body) ? 3 : 0; // a byte-order mark is not content
       text = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body)).toString();
+          .decode(ByteBuffer.wrap(body, from, body.length - from)).toString();
     } catch (CharacterCodingException e) {
       throw bad(RejectReason.INVALID_UTF8, "body is not valid UTF-8");
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw bad(RejectReason.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || !(root.isObject() || root.isArray())) {
-      throw bad(RejectReason.MALFORMED_JSON, "expected a JSON object or an array of objects");
-    }
+    List<JsonNode> values = jsonValues(ClickEventJson.withoutBom(text));
     List<Event> events = new ArrayList<>();
-    for (JsonNode element : root.isArray() ? root : List.of(root)) {
+    for (JsonNode value : values) {
+      for (JsonNode element : value.isArray() ? value : List.of(value)) {
+        events.add(toEvent(element, request));
+      }
+    }
+    return events;
+  }
+
+  /**
+   * Every JSON value of the body, which is one value or several separated by whitespace (NDJSON: one per line), each
+   * an object or an array. The whole body is read: anything that is not such a value (trailing garbage, a scalar, a
+   * truncated value) refuses the whole request with a 400 naming its position, rather than taking a prefix and
+   * answering 200 for data it dropped.
+   */
+  static List<JsonNode> jsonValues(String text) throws HTTPBadRequestException {
+    List<JsonNode> values = new ArrayList<>();
+    try (JsonParser parser = MAPPER.getFactory().createParser(text)) {
+      while (parser.nextToken() != null) {
+        JsonLocation at = parser.currentTokenLocation();
+        JsonNode value = MAPPER.readTree(parser);
+        if (!value.isObject() && !value.isArray()) {
+          throw bad(RejectReason.MALFORMED_JSON, "expected JSON objects or arrays of objects, got "
+              + value.getNodeType() + " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+        }
+        values.add(value);
+      }
+    } catch (JsonProcessingException e) {
+      throw bad(RejectReason.MALFORMED_JSON, ClickEventJson.jsonError(e));
+    } catch (IOException e) { // reading a String: only parse errors, which are JsonProcessingExceptions
+      throw new IllegalStateException(e);
+    }
+    if (values.isEmpty()) {
+      throw bad(RejectReason.MALFORMED_JSON, "expected a JSON object or an array of objects, got nothing");
+    }
+    return values;
+  }
+
+  /**
+   * One element as a Flume event for the interceptor, which validates it: a bad element is dead-lettered there while
+   * the others of the same request go through. Non-object elements are passed on as they are, for the same reason.
+   */
+  private static Event toEvent(JsonNode element, HttpServletRequest request) {
+    byte[] json;
+    try {
       if (element.isObject()) {
         fillFromRequest((ObjectNode) element, request);
       }
-      // Non-object elements are passed on as they are: the interceptor dead-letters them with their reason.
-      events.add(EventBuilder.withBody(MAPPER.writeValueAsBytes(element), new HashMap<>()));
+      json = MAPPER.writeValueAsBytes(element);
+    } catch (IOException | RuntimeException e) {
+      // Never lose the request's other elements over one: pass its text on, the interceptor dead-letters it.
+      json = String.valueOf(element).getBytes(StandardCharsets.UTF_8);
     }
-    return events;
+    return EventBuilder.withBody(json, new HashMap<>());
   }
 
   private void checkOrigin(HttpServletRequest request) throws HTTPBadRequestException {
