@@ -388,7 +388,12 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     } else {
       dropConnection();
     }
-    LOG.info("FlumeIO reader for {} closed: {} events emitted, {} undecodable, {} batches nacked", address, emitted,
-        undecodable, toNack.size());
+    // The DirectRunner closes and restores its reader every twenty bundles or so: routine, unless it nacked batches.
+    if (toNack.isEmpty() && undecodable == 0) {
+      LOG.debug("FlumeIO reader for {} closed: {} events emitted", address, emitted);
+    } else {
+      LOG.info("FlumeIO reader for {} closed: {} events emitted, {} undecodable, {} batches nacked", address, emitted,
+          undecodable, toNack.size());
+    }
   }
 }
