@@ -83,7 +83,8 @@ public final class LocalSystem {
     FanoutProcess fanout = FanoutProcess.start(port, broker.uri(), dataDir.resolve("fanout.log"));
     FlumeAgent agent = FlumeAgent.builder().dataDir(dataDir.resolve("flume")).build().start();
 
-    pipelineArgs.removeIf(a -> a.startsWith("--rabbitmqUri=") || a.startsWith("--flumeSinks="));
+    pipelineArgs.removeIf(a -> a.startsWith("--rabbitmqUri=") || a.startsWith("--flumeSinks=")
+        || a.startsWith("--blockOnRun=")); // Beam refuses an option given twice; local sets these itself
     pipelineArgs.add("--rabbitmqUri=" + broker.uri());
     pipelineArgs.add("--flumeSinks=" + agent.sparkSinkAddress());
     pipelineArgs.add("--blockOnRun=false");
