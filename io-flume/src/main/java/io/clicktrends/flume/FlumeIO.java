@@ -2,6 +2,7 @@ package io.clicktrends.flume;
 
 import io.clicktrends.schema.ClickEvent;
 import java.util.List;
+import java.util.UUID;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -26,8 +27,10 @@ import org.joda.time.Instant;
  * #withMaxOutOfOrderness}, default 5 s) that keeps advancing on idle splits. Delivery is at least once: a batch comes
  * again if the pipeline fails before finalizing it, or if it stays unfinalized past the sink's timeout; {@code eventId}
  * identifies duplicates. The unbounded read declares {@code requiresDeduping()}: the DirectRunner then drops a
- * redelivered batch (same events in the same order) it has output within the last 10 minutes; the classic SparkRunner
- * ignores it (see the README).
+ * redelivered batch (same events in the same order) it has output within the last 10 minutes, and, since a batch may
+ * come back grouped with other rolled-back events, this read drops an eventId it output within the last 10 minutes
+ * too ({@code RecentEventIds}; only on the DirectRunner, which never retries a bundle). The classic SparkRunner
+ * ignores {@code requiresDeduping} (at least once; see the README).
  *
  * <p>Inside, the source emits one record per fetched Flume batch (a list of events) and {@code EventsAtEventTime}
  * splits it: the DirectRunner reads ten records per bundle, so one event per record capped it at about 180 events/s.
@@ -150,7 +153,11 @@ public final class FlumeIO {
         records = input.apply("ReadBatches", maxReadTime == null ? unbounded.withMaxNumRecords(maxNumRecords)
             : unbounded.withMaxNumRecords(maxNumRecords).withMaxReadTime(maxReadTime));
       }
-      return records.apply("EventsAtEventTime", ParDo.of(new EventsAtEventTime()))
+      // The DirectRunner never retries a bundle, so there a repeated eventId can be dropped safely (RecentEventIds).
+      boolean dedupeEvents = !bounded
+          && "DirectRunner".equals(input.getPipeline().getOptions().getRunner().getSimpleName());
+      return records.apply("EventsAtEventTime",
+              ParDo.of(new EventsAtEventTime(dedupeEvents ? UUID.randomUUID().toString() : null)))
           .setCoder(AvroCoder.of(ClickEvent.class));
     }
 
@@ -171,10 +178,20 @@ public final class FlumeIO {
    * earliest of them), so windowing downstream sees one element per event.
    */
   static final class EventsAtEventTime extends DoFn<List<ClickEvent>, ClickEvent> {
+    private final String dedupeReadId; // null: output every event
+
+    EventsAtEventTime(String dedupeReadId) {
+      this.dedupeReadId = dedupeReadId;
+    }
+
     @ProcessElement
     public void process(@Element List<ClickEvent> record, OutputReceiver<ClickEvent> out) {
+      RecentEventIds recent = dedupeReadId == null ? null : RecentEventIds.of(dedupeReadId);
+      long now = System.currentTimeMillis();
       for (ClickEvent e : record) {
-        out.outputWithTimestamp(e, new Instant(e.getEventTime().toEpochMilli()));
+        if (recent == null || recent.firstTime(e.getEventId(), now)) {
+          out.outputWithTimestamp(e, new Instant(e.getEventTime().toEpochMilli()));
+        }
       }
     }
   }

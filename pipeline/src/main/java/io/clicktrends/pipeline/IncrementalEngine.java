@@ -22,7 +22,6 @@ import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -106,11 +105,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
           .apply("MergePaneCounts", Combine.perKey(new MergePaneCounts()))
           .apply("ToPaneUpdate", ParDo.of(new ToPaneUpdate(slide)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), new PaneUpdate.PaneUpdateCoder()))
-          .apply("BatchesOfFirings", Window.<KV<String, PaneUpdate>>into(new GlobalWindows())
-              .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-              .withAllowedLateness(Duration.ZERO)
-              .discardingFiredPanes())
-          .apply("GroupFirings", GroupByKey.create());
+          .apply("GroupFirings", new GroupPerStep<>());
     }
   }
 

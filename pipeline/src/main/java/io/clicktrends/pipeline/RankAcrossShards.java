@@ -23,16 +23,10 @@ import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.AfterPane;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.joda.time.Duration;
 
 /**
  * Turns the rings' reports into trends: with one shard per dimension a ring's results are the dimension's; with
@@ -60,11 +54,7 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
       trends = reports.apply("ResultsAsTrends", ParDo.of(new ResultsAsTrends(config)));
     } else {
       trends = reports
-          .apply("StepsOfReports", Window.<KV<String, RingReport>>into(new GlobalWindows())
-              .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-              .withAllowedLateness(Duration.ZERO)
-              .discardingFiredPanes())
-          .apply("GroupByDimension", GroupByKey.create())
+          .apply("GroupByDimension", new GroupPerStep<>())
           .apply("MergeShards", ParDo.of(new MergeShards(config, shards)));
     }
     return trends.setCoder(AvroCoder.of(Trend.class));
