@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
@@ -15,10 +16,10 @@ import org.joda.time.Instant;
  * ring ({@link RankingShards}: a dimension, or one shard of it) when the bundle finishes, so the shuffle carries
  * counts, not events.
  *
- * <p>It also emits an empty count (a tick) to every ring for each pane from the first pane it saw to P-1+lateness
- * panes after the last: a pane fires only if something is in it, and the windows that still hold these events must be
- * emitted as the watermark passes their ends even when no newer event comes (and {@link RollWindows} judges late data
- * by the last pane that fired). Every ring gets the same ticks, so the shards of a dimension complete the same windows.
+ * <p>It also emits an empty count (a tick) to every ring for each pane with events and the P-1+lateness panes after
+ * it: a pane fires only if something is in it, and the windows that still hold these events must be emitted as the
+ * watermark passes their ends even when no newer event comes (and {@link RollWindows} judges late data by the last
+ * pane that fired). Every ring gets the same ticks, so the shards of a dimension complete the same windows.
  * An instance remembers the panes it has ticked: a runner discards an instance whose bundle failed, so what it
  * remembers was committed.
  */
@@ -74,31 +75,35 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
       bundle = null;
       return;
     }
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    for (Map.Entry<Long, Map<String, Map<String, Long>>> pane : bundle.entrySet()) {
-      first = Math.min(first, pane.getKey());
-      last = Math.max(last, pane.getKey());
-      pane.getValue().forEach((ring, counts) -> output(c, pane.getKey(), ring, counts));
-    }
-    last += ticks;
-    for (long pane = first; pane <= last; pane++) {
-      if (pane >= tickedFrom && pane <= tickedThrough) {
-        continue;
-      }
-      Map<String, Map<String, Long>> counted = bundle.getOrDefault(pane, Map.of());
-      for (String ring : rings) {
-        if (!counted.containsKey(ring)) {
-          output(c, pane, ring, Map.of());
+    // Ticks follow each pane with events for `ticks` panes, as a union: a bundle holding one old event beside live
+    // ones ticks the old pane's stretch and the live one's, not every pane in between.
+    long coveredThrough = Long.MIN_VALUE;
+    long runFrom = Long.MIN_VALUE;
+    for (long pane : new TreeSet<>(bundle.keySet())) {
+      bundle.get(pane).forEach((ring, counts) -> output(c, pane, ring, counts));
+      long from = coveredThrough == Long.MIN_VALUE ? pane : Math.max(pane, coveredThrough + 1);
+      for (long tick = from; tick <= pane + ticks; tick++) {
+        if (tick < tickedFrom || tick > tickedThrough) {
+          Map<String, Map<String, Long>> counted = bundle.getOrDefault(tick, Map.of());
+          for (String ring : rings) {
+            if (!counted.containsKey(ring)) {
+              output(c, tick, ring, Map.of());
+            }
+          }
         }
       }
+      if (coveredThrough == Long.MIN_VALUE || pane > coveredThrough + 1) {
+        runFrom = pane;
+      }
+      coveredThrough = Math.max(coveredThrough, pane + ticks);
     }
-    if (first <= tickedThrough + 1 && last >= tickedFrom - 1) {
-      tickedFrom = Math.min(tickedFrom, first);
-      tickedThrough = Math.max(tickedThrough, last);
+    // remember the last contiguous stretch ticked, joined to what was remembered when they touch
+    if (runFrom <= tickedThrough + 1 && coveredThrough >= tickedFrom - 1) {
+      tickedFrom = Math.min(tickedFrom, runFrom);
+      tickedThrough = Math.max(tickedThrough, coveredThrough);
     } else {
-      tickedFrom = first;
-      tickedThrough = last;
+      tickedFrom = runFrom;
+      tickedThrough = coveredThrough;
     }
     bundle = null;
   }
