@@ -1,11 +1,13 @@
 package io.clicktrends.pipeline;
 
+import io.clicktrends.cli.Cli;
 import io.clicktrends.flume.FlumeIO;
 import io.clicktrends.io.rabbitmq.RabbitMqTrendIO;
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.DeadLetter;
 import io.clicktrends.schema.Trend;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -19,6 +21,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The Clicktrends pipeline: events from Flume (or a file), validated, ranked per dimension over sliding
@@ -37,16 +41,32 @@ public final class ClicktrendsPipeline {
 
   private ClicktrendsPipeline() {}
 
+  /**
+   * {@code bin/clicktrends pipeline [options]}: the pipeline alone, until it finishes or fails. Options are Beam's
+   * ({@link PipelineOptionsCli}); {@code --help} lists Clicktrends' own.
+   */
   public static void main(String[] args) {
-    ClicktrendsOptions options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("clicktrends: " + e.getMessage());
-      System.exit(2);
-      return;
+    PipelineCommand command = new PipelineCommand();
+    CommandLine cl = new CommandLine(command);
+    command.options = PipelineOptionsCli.addTo(cl.getCommandSpec());
+    int code = Cli.execute(cl, args);
+    if (code != 0) {
+      System.exit(code);
     }
-    build(options).run().waitUntilFinish();
+  }
+
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = true,
+      description = {"Runs the Clicktrends pipeline: events from Flume (--flumeSinks) or a file (--input), trends to"
+          + " RabbitMQ, every event archived. The options below are Beam pipeline options; the runners' own"
+          + " (e.g. --sparkMaster) are accepted too."})
+  static final class PipelineCommand implements Callable<Integer> {
+    PipelineOptionsCli options;
+
+    @Override
+    public Integer call() {
+      build(parse(options.beamArgs().toArray(String[]::new))).run().waitUntilFinish();
+      return 0;
+    }
   }
 
   /** Parses and validates the options; the exception names the bad option and value. */

@@ -1,33 +1,38 @@
 package io.clicktrends.runner;
 
+import io.clicktrends.cli.Cli;
+import io.clicktrends.pipeline.ParseClickLines;
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.ClickEventJson;
-import io.clicktrends.pipeline.ParseClickLines;
 import io.clicktrends.schema.ParseResult;
 import io.clicktrends.schema.RejectReason;
 import io.clicktrends.schema.Rejection;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.util.Map;
-import java.util.TreeMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.apache.flume.Event;
 import org.apache.flume.EventDeliveryException;
 import org.apache.flume.api.RpcClient;
 import org.apache.flume.api.RpcClientFactory;
 import org.apache.flume.event.EventBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * Sends a clickstream file to a Flume agent in event-time order, at N times real time, with a progress
@@ -209,50 +214,45 @@ public final class Replay {
     public void close() {}
   }
 
-  public static void main(String[] args) throws Exception {
-    Path file = null;
+  /** {@code bin/clicktrends replay}: see {@link ReplayCommand}. */
+  public static void main(String[] args) {
+    int code = Cli.execute(new ReplayCommand(), args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "Sends a clickstream file (JSON lines or YOOCHOOSE TSV) to a Flume agent in event-time order, at"
+          + " N times real time; lines that are not valid clicks are counted per reason and skipped.")
+  static final class ReplayCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The clickstream file.")
+    Path file;
+
+    @Option(names = "--speed", paramLabel = "N", description = "Times real time (event-time gaps are divided by it).")
     double speed = 600;
+
+    @Option(names = "--to", paramLabel = "URI", description = "avro://host:port (the agent's Avro source) or"
+        + " http://host:port (its HTTP source).")
     URI to = URI.create("avro://127.0.0.1:41414");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.length ? args[i + 1] : null);
-      boolean inline = a.contains("=");
-      if (a.startsWith("--speed")) {
-        try {
-          speed = Double.parseDouble(value);
-        } catch (RuntimeException e) {
-          fail("--speed=" + value + " is not a number");
-        }
-        i += inline ? 0 : 1;
-      } else if (a.startsWith("--to")) {
-        to = URI.create(value);
-        i += inline ? 0 : 1;
-      } else if (a.equals("--help") || a.equals("-h")) {
-        System.out.println("usage: bin/clicktrends replay FILE [--speed N (default 600)] [--to avro://host:41414 | http://host:41415]");
-        return;
-      } else if (!a.startsWith("--") && file == null) {
-        file = Path.of(a);
-      } else {
-        fail("unknown argument " + a);
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException(file + ": no such readable file");
       }
-    }
-    if (file == null || !Files.isReadable(file)) {
-      fail("replay needs a readable FILE, got " + file);
-    }
-    List<ClickEvent> events = read(file);
-    System.err.printf("replay: %,d events from %s to %s at %sx, event time %s .. %s%n", events.size(), file, to, speed,
-        events.isEmpty() ? "-" : events.get(0).getEventTime(),
-        events.isEmpty() ? "-" : events.get(events.size() - 1).getEventTime());
-    try {
-      new Replay(events, speed, to).run();
-    } catch (org.apache.flume.FlumeException | IOException e) {
-      fail("cannot send to " + to + ": " + e.getMessage());
+      Replay replay = new Replay(List.of(), speed, to); // validates --speed and --to before the file is read
+      List<ClickEvent> events = read(file);
+      System.err.printf("replay: %,d events from %s to %s at %sx, event time %s .. %s%n", events.size(), file, to,
+          speed, events.isEmpty() ? "-" : events.get(0).getEventTime(),
+          events.isEmpty() ? "-" : events.get(events.size() - 1).getEventTime());
+      try {
+        new Replay(events, replay.speed, to).run();
+      } catch (org.apache.flume.FlumeException | IOException e) {
+        System.err.println("clicktrends replay: cannot send to " + to + ": " + e.getMessage());
+        return 1;
+      }
+      return 0;
     }
   }
-
-  private static void fail(String message) {
-    System.err.println("clicktrends replay: " + message);
-    System.exit(2);
-  }
-
 }

@@ -2,29 +2,14 @@ package io.clicktrends.fanout;
 
 import java.net.URI;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * The service's settings, from command-line flags ({@code --name=value}). Immutable; {@code with*}
- * return copies, so the local mode can build one in code.
+ * The service's settings. Immutable; {@code with*} return copies and refuse a bad value with an
+ * {@link IllegalArgumentException} naming the option. The command line is {@link FanoutCommand}.
  */
 public final class FanoutConfig {
-  public static final String USAGE = String.join("\n",
-      "Usage: java -cp ... io.clicktrends.fanout.FanoutServer [flags]",
-      "  --port=8080                 HTTP/WebSocket port (0 = any free port)",
-      "  --bindHost=0.0.0.0          address to listen on",
-      "  --rabbitmqUri=amqp://guest:guest@127.0.0.1:5672",
-      "                              broker to consume trends from (credentials are never logged)",
-      "  --exchange=clicktrends.trends",
-      "                              durable topic exchange the pipeline publishes to",
-      "  --allowedOrigins=           comma-separated origins allowed to open /ws, e.g.",
-      "                              https://dash.example.com; empty (default) = only this service's",
-      "                              own page (Origin host:port equals the Host header); * = any",
-      "  --clientQueue=256           per-client send queue; when full the oldest message is dropped",
-      "  --stallTimeout=30           seconds a client may leave a send unfinished before it is disconnected",
-      "  --pingInterval=15           seconds between WebSocket pings; no pong for 2 intervals disconnects",
-      "  --help                      print this and exit");
-
   private final int port;
   private final String bindHost;
   private final String rabbitmqUri;
@@ -46,68 +31,17 @@ public final class FanoutConfig {
     this.pingIntervalSeconds = pingIntervalSeconds;
   }
 
+  /** Port 8080 on 127.0.0.1 (this machine only), the local broker, exchange clicktrends.trends. */
   public static FanoutConfig defaults() {
-    return new FanoutConfig(8080, "0.0.0.0", "amqp://guest:guest@127.0.0.1:5672",
+    return new FanoutConfig(8080, "127.0.0.1", "amqp://guest:guest@127.0.0.1:5672",
         "clicktrends.trends", Set.of(), 256, 30, 15);
   }
 
-  /** Thrown for --help, so main can print the usage and exit 0. */
-  public static final class HelpRequested extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    HelpRequested() {
-      super(USAGE);
-    }
-  }
-
-  /** Parses flags; an unknown flag or a bad value throws IllegalArgumentException naming it. */
-  public static FanoutConfig parse(String... args) {
-    FanoutConfig c = defaults();
-    for (String arg : args) {
-      if (arg.equals("--help") || arg.equals("-h")) {
-        throw new HelpRequested();
-      }
-      int eq = arg.indexOf('=');
-      if (!arg.startsWith("--") || eq < 0) {
-        throw new IllegalArgumentException("bad argument '" + arg + "': expected --name=value (see --help)");
-      }
-      String name = arg.substring(2, eq);
-      String value = arg.substring(eq + 1);
-      switch (name) {
-        case "port" -> c = c.withPort(intFlag(name, value, 0, 65535));
-        case "bindHost" -> c = c.withBindHost(nonEmpty(name, value));
-        case "rabbitmqUri" -> c = c.withRabbitmqUri(value);
-        case "exchange" -> c = c.withExchange(nonEmpty(name, value));
-        case "allowedOrigins" -> c = c.withAllowedOrigins(origins(value));
-        case "clientQueue" -> c = c.withClientQueue(intFlag(name, value, 1, 1_000_000));
-        case "stallTimeout" -> c = c.withStallTimeoutSeconds(intFlag(name, value, 1, 86_400));
-        case "pingInterval" -> c = c.withPingIntervalSeconds(intFlag(name, value, 1, 3_600));
-        default -> throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
-      }
-    }
-    return c;
-  }
-
-  private static int intFlag(String name, String value, int min, int max) {
-    try {
-      int v = Integer.parseInt(value.trim());
-      if (v < min || v > max) {
-        throw new IllegalArgumentException("--" + name + "=" + value + " is out of range [" + min + ", " + max + "]");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + "=" + value + " is not an integer");
-    }
-  }
-
-  private static String nonEmpty(String name, String value) {
-    if (value.isBlank()) {
-      throw new IllegalArgumentException("--" + name + " must not be empty");
-    }
-    return value.trim();
-  }
-
-  private static Set<String> origins(String value) {
+  /**
+   * Parses a comma-separated {@code --allowedOrigins} value: origins like {@code https://host:port}, or {@code *}
+   * for any; empty allows only this service's own page.
+   */
+  public static Set<String> origins(String value) {
     Set<String> out = new LinkedHashSet<>();
     for (String o : value.split(",")) {
       String t = o.trim();
@@ -125,17 +59,19 @@ public final class FanoutConfig {
           throw new IllegalArgumentException("--allowedOrigins: '" + t + "' is not an origin like https://host:port");
         }
       }
-      out.add(t.toLowerCase(java.util.Locale.ROOT));
+      out.add(t.toLowerCase(Locale.ROOT));
     }
     return out;
   }
 
   public FanoutConfig withPort(int port) {
+    range("port", port, 0, 65535);
     return new FanoutConfig(port, bindHost, rabbitmqUri, exchange, allowedOrigins, clientQueue, stallTimeoutSeconds, pingIntervalSeconds);
   }
 
   public FanoutConfig withBindHost(String bindHost) {
-    return new FanoutConfig(port, bindHost, rabbitmqUri, exchange, allowedOrigins, clientQueue, stallTimeoutSeconds, pingIntervalSeconds);
+    return new FanoutConfig(port, nonEmpty("bindHost", bindHost), rabbitmqUri, exchange, allowedOrigins, clientQueue,
+        stallTimeoutSeconds, pingIntervalSeconds);
   }
 
   public FanoutConfig withRabbitmqUri(String uri) {
@@ -146,7 +82,8 @@ public final class FanoutConfig {
   }
 
   public FanoutConfig withExchange(String exchange) {
-    return new FanoutConfig(port, bindHost, rabbitmqUri, exchange, allowedOrigins, clientQueue, stallTimeoutSeconds, pingIntervalSeconds);
+    return new FanoutConfig(port, bindHost, rabbitmqUri, nonEmpty("exchange", exchange), allowedOrigins, clientQueue,
+        stallTimeoutSeconds, pingIntervalSeconds);
   }
 
   public FanoutConfig withAllowedOrigins(Set<String> origins) {
@@ -154,14 +91,17 @@ public final class FanoutConfig {
   }
 
   public FanoutConfig withClientQueue(int clientQueue) {
+    range("clientQueue", clientQueue, 1, 1_000_000);
     return new FanoutConfig(port, bindHost, rabbitmqUri, exchange, allowedOrigins, clientQueue, stallTimeoutSeconds, pingIntervalSeconds);
   }
 
   public FanoutConfig withStallTimeoutSeconds(int s) {
+    range("stallTimeout", s, 1, 86_400);
     return new FanoutConfig(port, bindHost, rabbitmqUri, exchange, allowedOrigins, clientQueue, s, pingIntervalSeconds);
   }
 
   public FanoutConfig withPingIntervalSeconds(int s) {
+    range("pingInterval", s, 1, 3_600);
     return new FanoutConfig(port, bindHost, rabbitmqUri, exchange, allowedOrigins, clientQueue, stallTimeoutSeconds, s);
   }
 
@@ -181,4 +121,16 @@ public final class FanoutConfig {
         + " clientQueue=" + clientQueue + " stallTimeout=" + stallTimeoutSeconds + "s pingInterval=" + pingIntervalSeconds + "s";
   }
 
+  private static void range(String name, int v, int min, int max) {
+    if (v < min || v > max) {
+      throw new IllegalArgumentException("--" + name + "=" + v + " is out of range [" + min + ", " + max + "]");
+    }
+  }
+
+  private static String nonEmpty(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("--" + name + " must not be empty");
+    }
+    return value.trim();
+  }
 }

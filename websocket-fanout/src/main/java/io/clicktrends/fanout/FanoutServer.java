@@ -127,27 +127,16 @@ public final class FanoutServer implements AutoCloseable {
     LOG.info("fan-out service stopped");
   }
 
-  public static void main(String[] args) throws Exception {
-    FanoutConfig config;
-    try {
-      config = FanoutConfig.parse(args);
-    } catch (FanoutConfig.HelpRequested h) {
-      System.out.println(FanoutConfig.USAGE);
-      return;
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(FanoutConfig.USAGE);
-      System.exit(2);
-      return;
+  /** Blocks until the HTTP server has stopped. */
+  void awaitStop() throws InterruptedException {
+    jetty.join();
+  }
+
+  /** {@code bin/clicktrends fanout}: see {@link FanoutCommand}. */
+  public static void main(String[] args) {
+    int code = io.clicktrends.cli.Cli.execute(new FanoutCommand(), args);
+    if (code != 0) {
+      System.exit(code);
     }
-    FanoutServer server = start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping: {}", e.toString());
-      }
-    }, "fanout-shutdown"));
-    server.jetty.join();
   }
 }

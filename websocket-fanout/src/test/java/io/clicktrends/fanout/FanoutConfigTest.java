@@ -1,41 +1,78 @@
 package io.clicktrends.fanout;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.Assert.assertThrows;
 
+import io.clicktrends.cli.Cli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 import org.junit.Test;
 
 public class FanoutConfigTest {
+  private static FanoutConfig parse(Map<String, String> env, String... args) {
+    FanoutCommand command = new FanoutCommand();
+    Cli.commandLine(command, env, args).parseArgs(args);
+    return command.config();
+  }
+
+  private static FanoutConfig parse(String... args) {
+    return parse(Map.of(), args);
+  }
+
+  private static String refusal(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Cli.commandLine(new FanoutCommand(), Map.of(), args);
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute(args), equalTo(Cli.USAGE_ERROR));
+    return err.toString();
+  }
+
   @Test
-  public void parsesFlags() {
-    FanoutConfig c = FanoutConfig.parse("--port=9000", "--rabbitmqUri=amqp://u:p@h:5673", "--exchange=x.y",
+  public void parsesOptionsInBothForms() {
+    FanoutConfig c = parse("--port=9000", "--rabbitmqUri", "amqp://u:p@h:5673", "--exchange=x.y",
         "--allowedOrigins=https://dash.example.com, http://localhost:3000");
     assertThat(c.port(), equalTo(9000));
     assertThat(c.rabbitmqUri(), equalTo("amqp://u:p@h:5673"));
     assertThat(c.exchange(), equalTo("x.y"));
     assertThat(c.allowedOrigins(), equalTo(Set.of("https://dash.example.com", "http://localhost:3000")));
     assertThat(c.toString(), containsString("amqp://***@h:5673"));
-    assertThat(FanoutConfig.parse().port(), equalTo(8080));
+    assertThat(parse().port(), equalTo(8080));
+    assertThat(parse().bindHost(), equalTo("127.0.0.1"));
+    // as bin/clicktrends help shows it (this form was refused)
+    assertThat(parse("--port", "9090").port(), equalTo(9090));
   }
 
   @Test
-  public void badValuesAreRejectedNamingTheFlag() {
-    assertThat(assertThrows(IllegalArgumentException.class, () -> FanoutConfig.parse("--port=http")).getMessage(),
-        containsString("--port=http is not an integer"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> FanoutConfig.parse("--port=70000")).getMessage(),
-        containsString("--port=70000 is out of range"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> FanoutConfig.parse("--rabbitmqUri=http://u:secret@h")).getMessage(),
-        containsString("--rabbitmqUri must start with amqp://"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> FanoutConfig.parse("--rabbitmqUri=http://u:secret@h")).getMessage(),
-        org.hamcrest.Matchers.not(containsString("secret")));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> FanoutConfig.parse("--allowedOrigins=evil.com/x")).getMessage(),
-        containsString("--allowedOrigins"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> FanoutConfig.parse("--colour=blue")).getMessage(),
-        containsString("unknown flag --colour"));
-    assertThrows(FanoutConfig.HelpRequested.class, () -> FanoutConfig.parse("--help"));
+  public void takesDefaultsFromTheEnvironmentAndAConfigFile() throws Exception {
+    Path file = Files.createTempFile("fanout", ".properties");
+    Files.writeString(file, "exchange=from.file\nport=7000\n");
+    FanoutConfig c = parse(Map.of("CLICKTRENDS_RABBITMQ_URI", "amqp://u:secret@h:5673", "CLICKTRENDS_PORT", "7100"),
+        "--config", file.toString());
+    assertThat(c.rabbitmqUri(), equalTo("amqp://u:secret@h:5673"));
+    assertThat(c.exchange(), equalTo("from.file"));
+    assertThat("the environment wins over the file", c.port(), equalTo(7100));
+    assertThat("the command line wins over both",
+        parse(Map.of("CLICKTRENDS_PORT", "7100"), "--port=7200").port(), equalTo(7200));
+  }
+
+  @Test
+  public void badValuesAreRefusedNamingTheOptionAndValue() {
+    assertThat(refusal("--port=http"), allOf(containsString("--port"), containsString("http")));
+    assertThat(refusal("--port=80.5"), allOf(containsString("--port"), containsString("80.5")));
+    assertThat(refusal("--port=70000"), containsString("--port=70000 is out of range"));
+    assertThat(refusal("--rabbitmqUri=http://u:secret@h"), allOf(containsString("--rabbitmqUri must start with amqp://"),
+        not(containsString("secret"))));
+    assertThat(refusal("--allowedOrigins=evil.com/x"), containsString("--allowedOrigins"));
+    assertThat(refusal("--colour=blue"), containsString("--colour=blue"));
+    assertThat(refusal("--portX=1"), containsString("--portX=1"));
   }
 
   @Test

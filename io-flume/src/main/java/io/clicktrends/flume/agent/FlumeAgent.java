@@ -191,10 +191,10 @@ public final class FlumeAgent implements AutoCloseable {
     private String template;
     private Path dataDir;
     private final Map<String, String> vars = new LinkedHashMap<>(Map.of(
-        "bind", "0.0.0.0",
+        "bind", "127.0.0.1",
         "avroPort", "41414",
         "httpPort", "41415",
-        "sinkBind", "0.0.0.0",
+        "sinkBind", "127.0.0.1",
         "sinkPort", "41416",
         "extraSources", "",
         "accessLogFiles", "/var/log/nginx/access\\.log",
@@ -217,7 +217,11 @@ public final class FlumeAgent implements AutoCloseable {
       return set("dataDir", this.dataDir.toString());
     }
 
-    /** Address the sources bind to (default 0.0.0.0); also the sink's, for a loopback-only agent use 127.0.0.1. */
+    /**
+     * Address the sources and the SparkSink listen on: 127.0.0.1 (default) for this host only; an interface's
+     * address, or 0.0.0.0 for all, when web servers or Spark executors on other hosts must reach it (the SparkSink
+     * has no authentication: keep it on a private network).
+     */
     public Builder bind(String host) {
       return set("bind", host).set("sinkBind", host);
     }
