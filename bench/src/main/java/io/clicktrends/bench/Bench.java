@@ -35,10 +35,14 @@ public final class Bench {
     BenchArgs a;
     try {
       a = BenchArgs.parse(argv);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
+    } catch (picocli.CommandLine.ParameterException | IllegalArgumentException e) {
+      System.err.println("clicktrends bench: " + e.getMessage());
+      System.err.println("see: bin/clicktrends bench --help");
       System.exit(2);
       return;
+    }
+    if (a == null) {
+      return; // --help or --version
     }
     long span = BenchArgs.duration("span", a.span).getMillis();
     Workload workload = a.dataset.equals("yoochoose")

@@ -1,75 +1,100 @@
 package io.clicktrends.bench;
 
-import java.util.ArrayList;
+import io.clicktrends.cli.Cli;
 import java.util.List;
 import org.joda.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
 
-/** The bench's command line: {@code --name=value} pairs, all optional. */
+/** The engines' benchmark's command line ({@code bin/clicktrends bench ...}, {@code bench/run.sh ...}). */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    description = "Runs the trend engines over a generated or recorded workload and prints one BENCH line per"
+        + " (engine, runner): events/s, wall time, peak heap and a hash of the output (bench/README.md).")
 final class BenchArgs {
+  @Option(names = {"--engine", "--engines"}, split = ",", paramLabel = "ENGINE",
+      description = "Comma-separated: reference, incremental, plain-java.")
   List<String> engines = List.of("incremental", "plain-java");
+
+  @Option(names = "--runner", description = "direct or spark (SparkRunner local[2]; bench/run.sh builds -Pspark).")
   String runner = "direct";
+
+  @Option(names = "--dataset", description = "synthetic (Zipf keys) or yoochoose (the recorded sample, stretched).")
   String dataset = "synthetic";
-  /** -1: all of the dataset (yoochoose) or 100,000 (synthetic). */
+
+  @Option(names = "--events", converter = Count.class, paramLabel = "N",
+      description = "Events, e.g. 100000, 100k, 1m; -1: all of yoochoose, or 100,000 synthetic.")
   int events = -1;
+
+  @Option(names = "--span", description = "Event-time span of the workload, e.g. 3h.")
   String span = "3h";
+
+  @Option(names = "--items", converter = Count.class, paramLabel = "N", description = "Distinct keys per dimension.")
   int items = 10_000;
+
+  @Option(names = "--skew", description = "Zipf exponent of the keys.")
   double skew = 1.1;
+
+  @Option(names = "--windowSize")
   String windowSize = "10m";
+
+  @Option(names = "--windowSlide")
   String windowSlide = "10s";
+
+  @Option(names = "--topK")
   int topK = 10;
+
+  @Option(names = "--allowedLateness")
   String allowedLateness = "1m";
+
+  @Option(names = "--seed")
   long seed = 42;
+
   /** If set, the sorted output lines of each run are written to {@code <dumpDir>/<engine>-<runner>.txt}. */
+  @Option(names = "--dumpDir", paramLabel = "DIR", description = "Write each run's sorted output lines here.")
   String dumpDir;
-  /** The SparkRunner's master. */
+
+  @Option(names = "--sparkMaster", description = "The SparkRunner's master.")
   String sparkMaster = "local[2]";
 
+  /** Parses and validates; a bad option or value throws a {@link CommandLine.ParameterException} naming it. */
   static BenchArgs parse(String[] args) {
     BenchArgs a = new BenchArgs();
-    List<String> unknown = new ArrayList<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        unknown.add(arg);
-        continue;
-      }
-      String name = arg.substring(2, arg.indexOf('='));
-      String v = arg.substring(arg.indexOf('=') + 1);
-      switch (name) {
-        case "engine", "engines" -> a.engines = List.of(v.split(","));
-        case "runner" -> a.runner = v;
-        case "dataset" -> a.dataset = v;
-        case "events" -> a.events = parseCount(v);
-        case "span" -> a.span = v;
-        case "items" -> a.items = parseCount(v);
-        case "skew" -> a.skew = Double.parseDouble(v);
-        case "windowSize" -> a.windowSize = v;
-        case "windowSlide" -> a.windowSlide = v;
-        case "topK" -> a.topK = Integer.parseInt(v);
-        case "allowedLateness" -> a.allowedLateness = v;
-        case "seed" -> a.seed = Long.parseLong(v);
-        case "dumpDir" -> a.dumpDir = v;
-        case "sparkMaster" -> a.sparkMaster = v;
-        default -> unknown.add(arg);
-      }
+    CommandLine cl = Cli.commandLine(a, args);
+    cl.parseArgs(args);
+    if (cl.isUsageHelpRequested()) {
+      cl.usage(System.out);
+      return null;
     }
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown or malformed arguments " + unknown + "\n" + usage());
+    if (cl.isVersionHelpRequested()) {
+      cl.printVersionHelp(System.out);
+      return null;
     }
     for (String e : a.engines) {
       if (!List.of("reference", "incremental", "plain-java").contains(e)) {
-        throw new IllegalArgumentException("--engine: unknown engine \"" + e + "\"; known: reference, incremental, plain-java");
+        throw new CommandLine.ParameterException(cl, "--engine: unknown engine \"" + e
+            + "\"; known: reference, incremental, plain-java");
       }
     }
     if (!a.runner.equals("direct") && !a.runner.equals("spark")) {
-      throw new IllegalArgumentException("--runner must be direct or spark, got \"" + a.runner + "\"");
+      throw new CommandLine.ParameterException(cl, "--runner must be direct or spark, got \"" + a.runner + "\"");
     }
     if (!a.dataset.equals("synthetic") && !a.dataset.equals("yoochoose")) {
-      throw new IllegalArgumentException("--dataset must be synthetic or yoochoose, got \"" + a.dataset + "\"");
+      throw new CommandLine.ParameterException(cl, "--dataset must be synthetic or yoochoose, got \"" + a.dataset
+          + "\"");
     }
     return a;
   }
 
   /** 100000, 100k, 1m, 1_000_000. */
+  static final class Count implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String v) {
+      return parseCount(v);
+    }
+  }
+
   static int parseCount(String v) {
     String s = v.replace("_", "").toLowerCase();
     long mult = 1;
@@ -81,12 +106,6 @@ final class BenchArgs {
       s = s.substring(0, s.length() - 1);
     }
     return Math.toIntExact(Long.parseLong(s) * mult);
-  }
-
-  static String usage() {
-    return "usage: Bench [--engine=reference,incremental,plain-java] [--runner=direct|spark] [--dataset=synthetic|yoochoose]\n"
-        + "  [--events=100000] [--span=3h] [--items=10000] [--skew=1.1] [--windowSize=10m] [--windowSlide=10s]\n"
-        + "  [--topK=10] [--allowedLateness=1m] [--seed=42] [--dumpDir=DIR] [--sparkMaster=local[2]]";
   }
 
   static Duration duration(String name, String v) {

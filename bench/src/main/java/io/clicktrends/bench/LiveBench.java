@@ -30,7 +30,7 @@ public final class LiveBench {
   /** Runs the benchmark the arguments describe; returns the exit status. */
   static int run(String... argv) {
     LiveOptions o = new LiveOptions();
-    CommandLine cli = new CommandLine(o);
+    CommandLine cli = io.clicktrends.cli.Cli.commandLine(o, argv);
     try {
       cli.parseArgs(argv);
       o.validate();
@@ -41,6 +41,10 @@ public final class LiveBench {
     }
     if (cli.isUsageHelpRequested()) {
       cli.usage(RESULTS);
+      return 0;
+    }
+    if (cli.isVersionHelpRequested()) {
+      cli.printVersionHelp(RESULTS);
       return 0;
     }
     HeapSampler heap = new HeapSampler().start();
