@@ -281,19 +281,4 @@ public final class FlumeAgent implements AutoCloseable {
       return new FlumeAgent(t, new HashMap<>(vars), dataDir);
     }
   }
-
-  /** Runs the agent until the JVM is stopped: {@code FlumeAgent <dataDir> [configFile]} (child-JVM use). */
-  public static void main(String[] args) throws InterruptedException {
-    if (args.length < 1) {
-      System.err.println("usage: FlumeAgent <dataDir> [configFile]");
-      System.exit(2);
-    }
-    Builder b = builder().dataDir(Path.of(args[0]));
-    if (args.length > 1) {
-      b.configFile(Path.of(args[1]));
-    }
-    FlumeAgent agent = b.build().start();
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "flume-agent-stop"));
-    Thread.currentThread().join();
-  }
 }
