@@ -156,6 +156,21 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     return out;
   }
 
+  /** Events that became ClickEvents so far. */
+  long validCount() {
+    return valid.get();
+  }
+
+  /** Events marked dead so far. */
+  long deadCount() {
+    return dead.get();
+  }
+
+  /** Access-log lines dropped as non-clicks so far ({@code accesslog.ignoreNonClicks = true}). */
+  long ignoredCount() {
+    return ignored.get();
+  }
+
   @Override
   public void close() {
     LOG.info("ETL interceptor closing: {} valid, {} dead-lettered, {} ignored non-click lines",
