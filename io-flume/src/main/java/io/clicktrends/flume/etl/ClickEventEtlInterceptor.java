@@ -100,6 +100,12 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   private Event convert(Event event) {
     long now = System.currentTimeMillis();
     Map<String, String> headers = event.getHeaders();
+    if (EventHeaders.DEAD.equals(headers.get(EventHeaders.STATUS)) && headers.containsKey(EventHeaders.REASON)) {
+      // already judged by the source (the HTTP handler's stand-in for a click too large to send): keep its reason
+      markDead(event, new Rejection(RejectReason.valueOf(headers.get(EventHeaders.REASON)),
+          headers.getOrDefault(EventHeaders.DETAIL, "")));
+      return event;
+    }
     byte[] body = event.getBody();
     ParseResult result;
     if (body.length > maxBodyBytes) {
