@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clicktrends.flume.agent.FlumeAgent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.flume.Event;
@@ -33,6 +35,7 @@ final class TestAgent extends ExternalResource {
   Path logDir;
   long startMillis;
   private final int sinkTimeoutSeconds;
+  private final Map<String, String> overrides;
 
   /** The production sink timeout (120 s): an unacked batch does not come back on its own during a test. */
   TestAgent() {
@@ -41,7 +44,13 @@ final class TestAgent extends ExternalResource {
 
   /** A short sink timeout, for tests that must see what happens once it passes. */
   TestAgent(int sinkTimeoutSeconds) {
+    this(sinkTimeoutSeconds, Map.of());
+  }
+
+  /** The production configuration with some properties set otherwise (e.g. a short TAILDIR idleTimeout). */
+  TestAgent(int sinkTimeoutSeconds, Map<String, String> overrides) {
     this.sinkTimeoutSeconds = sinkTimeoutSeconds;
+    this.overrides = Map.copyOf(overrides);
   }
 
   @Override
@@ -49,7 +58,19 @@ final class TestAgent extends ExternalResource {
     tmp.create();
     logDir = tmp.newFolder("weblogs").toPath();
     long t0 = System.nanoTime();
-    agent = FlumeAgent.builder()
+    FlumeAgent.Builder builder = FlumeAgent.builder();
+    if (!overrides.isEmpty()) {
+      // Properties.load keeps the last value of a key: appended lines override the shipped ones.
+      StringBuilder config = new StringBuilder();
+      try (InputStream in = FlumeAgent.class.getResourceAsStream(FlumeAgent.DEFAULT_CONFIG_RESOURCE)) {
+        config.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+      }
+      overrides.forEach((k, v) -> config.append(k).append(" = ").append(v).append('\n'));
+      Path file = tmp.newFile("agent-template.properties").toPath();
+      Files.writeString(file, config);
+      builder.configFile(file);
+    }
+    agent = builder
         .dataDir(tmp.newFolder("flume").toPath())
         .bind("127.0.0.1")
         .freePorts()

@@ -1,13 +1,17 @@
 package io.clicktrends.flume;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.clicktrends.flume.agent.FlumeAgent;
@@ -25,6 +29,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,9 +38,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
@@ -189,7 +198,7 @@ public class TrackerBrowserTest {
 
   @Test
   public void clicksStillQueuedWhenThePageIsLeftGoOutByBeacon() throws Exception {
-    driver.get(allowedOrigin + "/example.html");
+    freshPage();
     // Record sendBeacon calls where they survive the navigation (this origin's localStorage), and keep
     // the tracker's timer from flushing first: only leaving the page may send this click.
     js("localStorage.removeItem('beacons'); var b = navigator.sendBeacon.bind(navigator);"
@@ -215,6 +224,195 @@ public class TrackerBrowserTest {
       return null;
     });
     p.run().waitUntilFinish();
+  }
+
+  // ---- batches under the browsers' 64 KiB, retries, and a click too large to send ----
+
+  /** 20 clicks of about 3.6 KB (long landing URLs): one request would be ~73 KB, which browsers refuse. */
+  @Test
+  public void twentyLargeClicksFlushedOnPageHideAllArriveOnce() throws Exception {
+    freshPage();
+    js("Clicktrends.init({ flushMs: 600000, maxBatch: 100 });" // only leaving the page may send them
+        + "for (var i = 0; i < 20; i++) Clicktrends.track('product_view', { productId: 'big-' + i,"
+        + "  url: location.origin + '/landing?utm_content=' + 'x'.repeat(3500) + '&n=' + i });");
+    assertThat(((Number) js("return JSON.stringify(JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+        + ".filter(function (k) { return k.indexOf('clicktrends.unsent.') === 0; })[0])).events).length;"))
+        .longValue(), greaterThan(72_000L));
+    driver.get("about:blank"); // pagehide: sendBeacon, within what the browser accepts
+    driver.get(allowedOrigin + "/example.html"); // the next page sends what the browser refused, if anything
+    awaitNothingUnsent();
+
+    PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(agent.sparkSinkAddress())
+        .withMaxNumRecords(21).withMaxReadTime(org.joda.time.Duration.standardSeconds(5)));
+    PAssert.that(events).satisfies(read -> {
+      List<String> products = new ArrayList<>();
+      Set<String> ids = new HashSet<>();
+      read.forEach(e -> {
+        products.add(e.getProductId());
+        ids.add(e.getEventId());
+        assertThat(e.getUrl().length(), greaterThan(3500));
+      });
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        expected.add("big-" + i);
+      }
+      assertThat(products, containsInAnyOrder(expected.toArray()));
+      assertThat(ids.size(), equalTo(20));
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
+  /** The collector is down (connection refused): the clicks wait in localStorage, are retried, and arrive once. */
+  @Test
+  public void aFailedSendIsRetriedUntilAccepted() throws Exception {
+    freshPage();
+    observeTrackerRequests();
+    int port = FlumeAgent.freePort(); // nothing listens there yet
+    js("Clicktrends.init({ endpoint: 'http://127.0.0.1:' + arguments[0] + '/', flushMs: 600000, retryMs: 200 });"
+        + "for (var i = 0; i < 3; i++) Clicktrends.track('add_to_cart', { productId: 'retry-' + i });"
+        + "Clicktrends.flush();", port);
+    new WebDriverWait(driver, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(20))
+        .until(d -> ((Number) js("return Clicktrends.stats().failures;")).intValue() >= 2);
+    assertThat("kept while failing", ((Number) js("return JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+        + ".filter(function (k) { return k.indexOf('clicktrends.unsent.') === 0; })[0])).events.length;"))
+        .intValue(), equalTo(3));
+    HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    collector.createContext("/", TrackerBrowserTest::forwardToAgent);
+    collector.start();
+    try {
+      awaitNothingUnsent();
+      @SuppressWarnings("unchecked")
+      List<String> outcomes = (List<String>) js("return window.__sent.slice();");
+      assertThat(outcomes.size(), greaterThan(2));
+      assertThat(outcomes.subList(0, outcomes.size() - 1), everyItem(startsWith("error TypeError")));
+      assertThat(outcomes.get(outcomes.size() - 1), equalTo("opaque"));
+    } finally {
+      collector.stop(0);
+      endpointBackToTheAgent();
+    }
+    PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(agent.sparkSinkAddress())
+        .withMaxNumRecords(4).withMaxReadTime(org.joda.time.Duration.standardSeconds(3)));
+    PAssert.that(events.apply(MapElements.into(TypeDescriptors.strings()).via(e -> e.getProductId())))
+        .containsInAnyOrder("retry-0", "retry-1", "retry-2");
+    p.run().waitUntilFinish();
+  }
+
+  /** One click of ~100 KB cannot be sent: the agent gets a stand-in and dead-letters it; its batch-mates arrive. */
+  @Test
+  public void aClickTooLargeToSendIsADeadLetterAndTheOthersArrive() throws Exception {
+    freshPage();
+    long deadBefore = deadLetters().size();
+    js("Clicktrends.init({ flushMs: 600000 });"
+        + "Clicktrends.track('product_view', { productId: 'small-1' });"
+        + "Clicktrends.track('product_view', { productId: 'huge', eventId: 'huge-1',"
+        + "  url: location.origin + '/landing?q=' + 'y'.repeat(100000) });"
+        + "Clicktrends.track('product_view', { productId: 'small-2' });"
+        + "Clicktrends.flush();");
+    awaitNothingUnsent();
+
+    PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(agent.sparkSinkAddress())
+        .withMaxNumRecords(3).withMaxReadTime(org.joda.time.Duration.standardSeconds(3)));
+    PAssert.that(events.apply(MapElements.into(TypeDescriptors.strings()).via(e -> e.getProductId())))
+        .containsInAnyOrder("small-1", "small-2");
+    p.run().waitUntilFinish();
+    new WebDriverWait(driver, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(100))
+        .until(d -> deadLetters().size() > deadBefore);
+    List<JsonNode> dead = deadLetters();
+    assertThat(dead.size(), equalTo((int) deadBefore + 1));
+    JsonNode letter = dead.get(dead.size() - 1);
+    assertThat(letter.get("reason").asText(), equalTo("BODY_TOO_LARGE"));
+    assertThat(letter.get("detail").asText(), containsString("huge-1"));
+    assertThat(letter.get("detail").asText(), containsString("over its 60000-byte limit"));
+    assertThat(letter.get("originalSize").asLong(), greaterThan(100_000L));
+  }
+
+  /** The budget counts UTF-8 bytes: 500 euro signs are 500 UTF-16 units but 1,500 bytes. */
+  @Test
+  public void requestBodiesStayUnderTheByteBudgetMeasuredInUtf8() throws Exception {
+    freshPage();
+    observeTrackerRequests();
+    js("Clicktrends.init({ flushMs: 600000, maxBatchBytes: 4096 });"
+        + "for (var i = 0; i < 10; i++) Clicktrends.track('category_view', { category: 'euro-' + i,"
+        + "  url: location.origin + '/c?' + '\u20ac'.repeat(500) });"
+        + "Clicktrends.flush();");
+    awaitNothingUnsent();
+    @SuppressWarnings("unchecked")
+    List<Number> sizes = (List<Number>) js("return window.__sizes.slice();");
+    assertThat(sizes.size(), greaterThan(3)); // ~1.7 KB each: 2 per request
+    for (Number n : sizes) {
+      assertThat(n.longValue(), lessThanOrEqualTo(4096L));
+    }
+    PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(agent.sparkSinkAddress())
+        .withMaxNumRecords(11).withMaxReadTime(org.joda.time.Duration.standardSeconds(3)));
+    PAssert.that(events.apply(MapElements.into(TypeDescriptors.strings()).via(e -> e.getCategory()
+        + " " + e.getUrl().length()))).satisfies(read -> {
+          List<String> got = new ArrayList<>();
+          read.forEach(got::add);
+          List<String> expected = new ArrayList<>();
+          for (int i = 0; i < 10; i++) {
+            expected.add("euro-" + i + " " + (allowedOrigin.length() + 3 + 500));
+          }
+          assertThat(got, containsInAnyOrder(expected.toArray()));
+          return null;
+        });
+    p.run().waitUntilFinish();
+  }
+
+  /** The allowed origin's page with no tracker state left by an earlier test. */
+  private static void freshPage() {
+    driver.get(allowedOrigin + "/example.html");
+    js("localStorage.clear();");
+    driver.get(allowedOrigin + "/example.html");
+  }
+
+  /** Polls until the tracker has nothing queued, in flight or stored. */
+  private static void awaitNothingUnsent() {
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    wait.pollingEvery(Duration.ofMillis(50));
+    wait.withMessage(() -> "tracker still holds clicks: " + js("var s = Clicktrends.stats(); return JSON.stringify(s)"
+        + " + ' stored: ' + Object.keys(localStorage).filter(function (k) {"
+        + "  return k.indexOf('clicktrends.unsent.') === 0; }).map(function (k) {"
+        + "  var v = JSON.parse(localStorage.getItem(k)); return k + ' left=' + v.left + ' n=' + v.events.length; })"
+        + "  + ' requests: ' + JSON.stringify(window.__sent || []);"));
+    wait.until(d -> (Boolean) js("var s = Clicktrends.stats();"
+        + "return s.queued === 0 && s.inflight === 0 && Object.keys(localStorage).filter(function (k) {"
+        + "  return k.indexOf('clicktrends.unsent.') === 0; }).length === 0;"));
+  }
+
+  private static void endpointBackToTheAgent() {
+    js("Clicktrends.init({ endpoint: arguments[0] });", agent.httpEndpoint());
+  }
+
+  /** The collector that comes up late: forwards a tracker request to the agent, answering with the agent's status. */
+  private static void forwardToAgent(HttpExchange ex) throws IOException {
+    byte[] body = ex.getRequestBody().readAllBytes();
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(agent.httpEndpoint()))
+          .header("Content-Type", "text/plain")
+          .header("User-Agent", String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+      respond(ex, r.statusCode(), "text/plain", r.body().getBytes(StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ex.close();
+    }
+  }
+
+  private static List<JsonNode> deadLetters() {
+    List<JsonNode> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(agent.deadLetterDir())) {
+      for (Path f : files.sorted().toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (!line.isBlank()) {
+            out.add(TestAgent.JSON.readTree(line));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   private static Void checkEvents(Iterable<ClickEvent> read) {
@@ -245,8 +443,9 @@ public class TrackerBrowserTest {
 
   /** Wraps the page's fetch so the test can wait for the tracker's requests to complete (it ignores them). */
   private static void observeTrackerRequests() {
-    js("window.__sent = []; var f = window.fetch;"
+    js("window.__sent = []; window.__sizes = []; var f = window.fetch;"
         + "window.fetch = function () {"
+        + "  window.__sizes.push(new Blob([arguments[1].body]).size);"
         + "  var i = window.__sent.push('pending') - 1; var r = f.apply(this, arguments);"
         + "  r.then(function (res) { window.__sent[i] = res.type; },"
         + "         function (e) { window.__sent[i] = 'error ' + e; });"
@@ -274,8 +473,8 @@ public class TrackerBrowserTest {
         agent.httpEndpoint());
   }
 
-  private static Object js(String script) {
-    return ((JavascriptExecutor) driver).executeScript(script);
+  private static Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
   private static void assertNoAlert() {

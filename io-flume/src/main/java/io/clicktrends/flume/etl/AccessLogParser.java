@@ -24,13 +24,25 @@ import java.util.regex.Pattern;
  * configured {@link UrlPattern}s. The event is built as JSON and validated by {@link ClickEventJson#fromNode} so the
  * log path obeys exactly the same rules as the browser path.
  *
+ * <p>The line is split by {@link CombinedLogLine}, which undoes the server's escaping inside fields ({@code \"},
+ * {@code \\}, {@code \xHH}) so a quote inside a User-Agent never cuts a field short; the URL is decoded per part by
+ * {@link UrlPattern} (a path segment keeps {@code +}, a query value reads it as a space; one decoding, never two).
+ *
+ * <p>What is not a click: a status of 400 or more, a request field that is not an HTTP request line (what scanners
+ * leave: {@code ""}, {@code "-"}, a TLS handshake sent to the HTTP port, {@code "\x16\x03\x01..."}), a URL that
+ * matches no pattern. Such lines are dropped and counted when non-clicks are ignored, dead-lettered as
+ * {@code UNPARSEABLE_LOG_LINE} otherwise. A line that is not in combined log format at all, or a click URL whose
+ * captured part is malformed, is always dead-lettered.
+ *
  * <p>Combined logs carry no session: the session id is derived from the client address and User-Agent. The event id is
  * a name-based UUID of the line itself, so re-reading a log (a TAILDIR restart) yields the same ids.
  */
 public final class AccessLogParser {
-  // host ident authuser [date] "method target protocol" status bytes "referrer" "user-agent"
-  private static final Pattern COMBINED = Pattern.compile(
-      "^(\\S+) \\S+ (\\S+) \\[([^\\]]+)] \"(\\S+) (\\S+)(?: [^\"]*)?\" (\\d{3}) \\S+(?: \"([^\"]*)\" \"([^\"]*)\")?.*$");
+  // method SP request-target [SP HTTP-version] (RFC 9112; HTTP/0.9 has no version); method is an RFC 9110 token
+  private static final Pattern REQUEST_LINE =
+      Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\\S+)(?: HTTP/\\d+(?:\\.\\d+)?)?");
+  // absolute-form (a request through a proxy): scheme://authority before the path
+  private static final Pattern ABSOLUTE_FORM = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*");
   private static final DateTimeFormatter CLF_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -69,36 +81,50 @@ public final class AccessLogParser {
   public ParseResult parse(byte[] body, String origin, long ingestTimeMillis, long maxClockSkewMillis) {
     // A log file written by an editor may start with a byte-order mark: ignore it like every other reader does.
     String line = ClickEventJson.withoutBom(new String(body, StandardCharsets.UTF_8)).strip();
-    Matcher m = COMBINED.matcher(line);
-    if (!m.matches()) {
-      return unparseable("not in combined log format: " + abbreviate(line));
+    CombinedLogLine log;
+    try {
+      log = CombinedLogLine.parse(line);
+    } catch (CombinedLogLine.FormatException e) {
+      return unparseable("not in combined log format: " + e.getMessage() + ": " + abbreviate(line));
     }
     Instant eventTime;
     try {
       // Kept an Instant: "yyyy" takes up to 19 digits, and year 999999999 overflows epoch millis; the rules reject it.
-      eventTime = ZonedDateTime.parse(m.group(3), CLF_TIME).toInstant();
+      eventTime = ZonedDateTime.parse(log.time, CLF_TIME).toInstant();
     } catch (DateTimeException e) {
-      return unparseable("bad time [" + m.group(3) + "]");
+      return unparseable("bad time [" + log.time + "]");
     }
-    int status = Integer.parseInt(m.group(6));
+    int status = Integer.parseInt(log.status);
     if (status >= 400) {
-      return nonClick("status " + status + " for " + abbreviate(m.group(5)) + " is not a successful click");
+      return nonClick("status " + status + " for " + abbreviate(printable(log.request)) + " is not a successful click");
     }
-    String target = m.group(5);
+    Matcher request = REQUEST_LINE.matcher(log.request);
+    if (!request.matches()) {
+      return nonClick("request \"" + abbreviate(printable(log.request)) + "\" is not an HTTP request line");
+    }
+    String target = request.group(2);
+    String path = ABSOLUTE_FORM.matcher(target).replaceFirst("");
+    int fragment = path.indexOf('#');
+    path = fragment < 0 ? path : path.substring(0, fragment);
     for (UrlPattern p : patterns) {
-      Optional<Map<String, String>> fields = p.match(target);
+      Optional<Map<String, String>> fields;
+      try {
+        fields = p.match(path);
+      } catch (UrlPattern.MalformedUrlException e) {
+        return unparseable(p.eventType() + " URL " + abbreviate(target) + ": " + e.getMessage());
+      }
       if (fields.isPresent()) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("eventId", UUID.nameUUIDFromBytes(
             origin == null ? body : (origin + "\n" + line).getBytes(StandardCharsets.UTF_8)).toString());
         n.put("eventTime", eventTime.toString());
         n.put("type", p.eventType());
-        String ua = dashToNull(m.group(8));
-        String user = dashToNull(m.group(2));
-        n.put("sessionId", "ip-" + m.group(1) + "-" + Integer.toHexString(ua == null ? 0 : ua.hashCode()));
+        String ua = dashToNull(log.userAgent);
+        String user = dashToNull(log.user);
+        n.put("sessionId", "ip-" + log.host + "-" + Integer.toHexString(ua == null ? 0 : ua.hashCode()));
         n.put("userId", user);
         n.put("url", target);
-        n.put("referrer", dashToNull(m.group(7)));
+        n.put("referrer", dashToNull(log.referrer));
         n.put("userAgent", ua);
         fields.get().forEach(n::put);
         return ClickEventJson.fromNode(n, ingestTimeMillis, maxClockSkewMillis);
@@ -117,6 +143,19 @@ public final class AccessLogParser {
 
   private static String dashToNull(String s) {
     return s == null || s.equals("-") || s.isEmpty() ? null : s;
+  }
+
+  /** Control characters (a TLS handshake's bytes) shown as \\xHH in details, so a dead letter stays readable. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\x%02X", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b.toString();
   }
 
   private static String abbreviate(String s) {

@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code urlPattern.<label> = <event type> <template>}, e.g. {@code urlPattern.p = product_view /p/{productId}};
  *       when none is given the defaults of {@link AccessLogParser#DEFAULT_PATTERNS} apply
  *   <li>{@code accesslog.ignoreNonClicks} (default false): drop well-formed log lines that are not clicks (assets,
- *       4xx/5xx) instead of dead-lettering them
+ *       4xx/5xx, a request field that is no HTTP request line, as scanners leave) instead of dead-lettering them;
+ *       they are counted and the count logged at close
  * </ul>
+ * An event that reaches it already marked dead with a reason (the HTTP handler's stand-in for a click too large to
+ * send) goes to the dead letters with that reason, unparsed.
  */
 public final class ClickEventEtlInterceptor implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(ClickEventEtlInterceptor.class);
@@ -100,6 +103,12 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   private Event convert(Event event) {
     long now = System.currentTimeMillis();
     Map<String, String> headers = event.getHeaders();
+    if (EventHeaders.DEAD.equals(headers.get(EventHeaders.STATUS)) && headers.containsKey(EventHeaders.REASON)) {
+      // already judged by the source (the HTTP handler's stand-in for a click too large to send): keep its reason
+      markDead(event, new Rejection(RejectReason.valueOf(headers.get(EventHeaders.REASON)),
+          headers.getOrDefault(EventHeaders.DETAIL, "")));
+      return event;
+    }
     byte[] body = event.getBody();
     ParseResult result;
     if (body.length > maxBodyBytes) {
@@ -154,6 +163,21 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       }
     }
     return out;
+  }
+
+  /** Events that became ClickEvents so far. */
+  long validCount() {
+    return valid.get();
+  }
+
+  /** Events marked dead so far. */
+  long deadCount() {
+    return dead.get();
+  }
+
+  /** Access-log lines dropped as non-clicks so far ({@code accesslog.ignoreNonClicks = true}). */
+  long ignoredCount() {
+    return ignored.get();
   }
 
   @Override

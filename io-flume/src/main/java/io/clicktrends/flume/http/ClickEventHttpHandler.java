@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clicktrends.flume.etl.EventHeaders;
 import io.clicktrends.schema.ClickEventJson;
 import io.clicktrends.schema.RejectReason;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
 import org.apache.flume.Context;
@@ -44,11 +46,18 @@ import org.apache.flume.source.http.HTTPSourceHandler;
  *       own request object when it is available, so a page may read the status.
  * </ul>
  *
+ * <p>Limits: a request body of at most {@code maxBodyBytes} (over it: 400 BODY_TOO_LARGE, nothing kept); each
+ * element then passes the interceptor's own per-event {@code maxBodyBytes} (64 KiB; over it: a dead letter). The
+ * tracker keeps its requests far below both, and replaces a click too large to send by a stand-in
+ * ({@value #OVERSIZE}) that becomes a BODY_TOO_LARGE dead letter here.
+ *
  * <p>Configuration ({@code sources.<name>.handler.}): {@code maxBodyBytes} (default 1 MiB for a whole batch),
  * {@code allowedOrigins} (comma-separated origins or {@code *}; default {@code *}).
  */
 public final class ClickEventHttpHandler implements HTTPSourceHandler {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** The field of the tracker's stand-in for a click too large to send (see clicktrends.js). */
+  static final String OVERSIZE = "_oversize";
 
   private int maxBodyBytes = 1024 * 1024;
   private Set<String> allowedOrigins = Set.of("*");
@@ -118,6 +127,9 @@ public final class ClickEventHttpHandler implements HTTPSourceHandler {
    * the others of the same request go through. Non-object elements are passed on as they are, for the same reason.
    */
   private static Event toEvent(JsonNode element, HttpServletRequest request) {
+    if (element.isObject() && element.has(OVERSIZE)) {
+      return oversizeStandIn((ObjectNode) element);
+    }
     byte[] json;
     try {
       if (element.isObject()) {
@@ -129,6 +141,26 @@ public final class ClickEventHttpHandler implements HTTPSourceHandler {
       json = String.valueOf(element).getBytes(StandardCharsets.UTF_8);
     }
     return EventBuilder.withBody(json, new HashMap<>());
+  }
+
+  /**
+   * The tracker's stand-in for one click too large to send ({@code "_oversize": {"bytes", "limit", "head"}}, with the
+   * click's eventId, type and sessionId): a dead letter BODY_TOO_LARGE naming its size, never a click. Marked dead
+   * here; the ETL interceptor passes events already marked dead on to the dead-letter channel.
+   */
+  private static Event oversizeStandIn(ObjectNode standIn) {
+    JsonNode info = standIn.get(OVERSIZE);
+    Map<String, String> headers = new HashMap<>();
+    headers.put(EventHeaders.STATUS, EventHeaders.DEAD);
+    headers.put(EventHeaders.REASON, RejectReason.BODY_TOO_LARGE.name());
+    headers.put(EventHeaders.DETAIL, "the tracker held back event " + standIn.path("eventId").asText("?") + " ("
+        + standIn.path("type").asText("?") + "): " + info.path("bytes").asText("?") + " bytes of JSON, over its "
+        + info.path("limit").asText("?") + "-byte limit for one click; the body holds its start");
+    String size = info.path("bytes").asText("");
+    if (size.matches("\\d{1,10}")) {
+      headers.put(EventHeaders.ORIGINAL_SIZE, size);
+    }
+    return EventBuilder.withBody(String.valueOf(standIn).getBytes(StandardCharsets.UTF_8), headers);
   }
 
   private void checkOrigin(HttpServletRequest request) throws HTTPBadRequestException {
