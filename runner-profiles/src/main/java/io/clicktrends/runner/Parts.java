@@ -2,15 +2,16 @@ package io.clicktrends.runner;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The parts of a running {@code local} system, which live and die together: any part may {@link #fail} (the first
- * failure wins and is what {@link #firstFailure()} completes with), and {@link #stopAll} stops the started parts in
- * reverse order of start, each in its own thread, within one overall deadline (a part that does not stop in time is
- * left to the JVM's exit).
+ * failure wins and is what {@link #firstFailure()} completes with), and {@link #stopAll} stops the started parts,
+ * each in its own thread, within one overall deadline (a part that does not stop in time is left to the JVM's exit).
  */
 final class Parts {
   /** A started part and how to stop it. */
@@ -41,37 +42,43 @@ final class Parts {
     return failure;
   }
 
-  /** Stops every started part, newest first; returns false if some did not stop within {@code deadline}. */
+  /**
+   * Stops every started part, all at once (a runner's cancel can take most of the deadline, and the agent's file
+   * channels and the child JVM must still get their turn); returns false if some did not stop within
+   * {@code deadline}.
+   */
   boolean stopAll(Duration deadline) {
     stopping = true;
     long end = System.nanoTime() + deadline.toNanos();
+    List<Thread> stops = new ArrayList<>();
+    synchronized (this) {
+      for (Part p : started) {
+        Thread t = new Thread(() -> {
+          try {
+            p.stopper().stop();
+          } catch (Exception e) {
+            System.err.println("clicktrends local: stopping the " + p.name() + ": " + e);
+          }
+        }, "stop-" + p.name());
+        t.setDaemon(true);
+        t.start();
+        stops.add(t);
+      }
+      started.clear();
+    }
     boolean all = true;
-    while (true) {
-      Part p;
-      synchronized (this) {
-        p = started.poll();
-      }
-      if (p == null) {
-        return all;
-      }
-      Thread t = new Thread(() -> {
-        try {
-          p.stopper().stop();
-        } catch (Exception e) {
-          System.err.println("clicktrends local: stopping the " + p.name() + ": " + e);
-        }
-      }, "stop-" + p.name());
-      t.setDaemon(true);
-      t.start();
+    for (Thread t : stops) {
       try {
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       if (t.isAlive()) {
-        System.err.println("clicktrends local: the " + p.name() + " did not stop in time; leaving it to the exit");
+        System.err.println("clicktrends local: " + t.getName().substring("stop-".length())
+            + " did not stop in time; leaving it to the exit");
         all = false;
       }
     }
+    return all;
   }
 }
