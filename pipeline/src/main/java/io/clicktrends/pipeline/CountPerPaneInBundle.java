@@ -19,7 +19,9 @@ import org.joda.time.Instant;
  * <p>It also emits an empty count (a tick) to every ring for each pane with events and the P-1+lateness panes after
  * it: a pane fires only if something is in it, and the windows that still hold these events must be emitted as the
  * watermark passes their ends even when no newer event comes (and {@link RollWindows} judges late data by the last
- * pane that fired). Every ring gets the same ticks, so the shards of a dimension complete the same windows.
+ * pane that fired). When the allowed lateness is not a whole number of slides, each ticked pane also gets a tick at
+ * its lateness mark ({@link LatenessMarkedPanes}), so the engine sees the watermark pass each window's lateness
+ * deadline. Every ring gets the same ticks, so the shards of a dimension complete the same windows.
  * An instance remembers the panes it has ticked: a runner discards an instance whose bundle failed, so what it
  * remembers was committed.
  */
@@ -28,13 +30,19 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
   private final RankingShards shards;
   private final List<String> rings = new ArrayList<>();
   private final long slideMillis;
+  private final long markMillis;
   private final int ticks;
   private transient Map<Long, Map<String, Map<String, Long>>> bundle;
   private transient long tickedFrom;
   private transient long tickedThrough;
 
-  /** @param ticks how many panes after each pane seen to keep firing: P - 1 + allowed lateness in panes */
-  CountPerPaneInBundle(List<Dimension> dimensions, RankingShards shards, long slideMillis, int ticks) {
+  /**
+   * @param slideMillis the pane length
+   * @param markMillis where a pane's lateness mark lies from its start (allowed lateness mod slide); 0 for none
+   * @param ticks how many panes after each pane seen to keep firing: P - 1 + allowed lateness in panes, rounded up
+   */
+  CountPerPaneInBundle(List<Dimension> dimensions, RankingShards shards, long slideMillis, long markMillis,
+      int ticks) {
     this.keys = new DimensionKeys(dimensions);
     this.shards = shards;
     for (Dimension d : dimensions) {
@@ -43,6 +51,7 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
       }
     }
     this.slideMillis = slideMillis;
+    this.markMillis = markMillis;
     this.ticks = ticks;
   }
 
@@ -86,6 +95,9 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
         if (tick < tickedFrom || tick > tickedThrough) {
           Map<String, Map<String, Long>> counted = bundle.getOrDefault(tick, Map.of());
           for (String ring : rings) {
+            if (markMillis > 0) {
+              c.output(KV.of(ring, Map.of()), new Instant(tick * slideMillis + markMillis - 1), GlobalWindow.INSTANCE);
+            }
             if (!counted.containsKey(ring)) {
               output(c, tick, ring, Map.of());
             }

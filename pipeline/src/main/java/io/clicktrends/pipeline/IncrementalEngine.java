@@ -18,7 +18,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
-import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
@@ -44,7 +43,10 @@ import org.joda.time.Instant;
  * </ol>
  *
  * It uses state but no timers, so it runs where event-time timers are not supported (the classic
- * SparkRunner in streaming mode). Its allowed lateness must be a whole number of slides.
+ * SparkRunner in streaming mode). It takes any allowed lateness and judges it exactly, as Beam's windowing and
+ * {@link ReferenceComputation} do ({@link TrendConfig#latenessDeadline}): when the lateness is not a whole number of
+ * slides, each pane is fired in two parts split at its lateness mark ({@link LatenessMarkedPanes}), so the engine
+ * sees the watermark pass every window's deadline.
  */
 final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
   private final TrendConfig config;
@@ -58,21 +60,18 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   @Override
   public PCollection<Trend> expand(PCollection<ClickEvent> events) {
     long slide = config.windowSlide().getMillis();
-    if (config.allowedLateness().getMillis() % slide != 0) {
-      throw new IllegalArgumentException("--allowedLateness=" + Durations.format(config.allowedLateness())
-          + " must be a multiple of --windowSlide=" + Durations.format(config.windowSlide())
-          + " for --engine=incremental");
-    }
+    long mark = IncrementalState.markMillis(config);
     // A pane's late data matters until the last window containing it is past its allowed lateness.
     Duration paneLateness = config.allowedLateness().plus(config.windowSize()).minus(config.windowSlide());
     RankingShards shards = new RankingShards(rankingShards);
     PCollection<KV<String, Map<String, Long>>> paneCounts = events
-        .apply("CountPerPaneInBundle", ParDo.of(new CountPerPaneInBundle(config.dimensions(), shards, slide,
-            config.panesPerWindow() - 1 + (int) (config.allowedLateness().getMillis() / slide))))
+        .apply("CountPerPaneInBundle", ParDo.of(new CountPerPaneInBundle(config.dimensions(), shards, slide, mark,
+            config.panesPerWindow() - 1 + IncrementalState.latePanes(config))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()));
     PCollection<KV<String, Iterable<PaneUpdate>>> batches = events.isBounded() == PCollection.IsBounded.BOUNDED
         ? paneCounts.apply("GatherAllPanes", new GatherAllPanes(slide))
-        : paneCounts.apply("GatherFiredPanes", new GatherFiredPanes(slide, paneLateness));
+        : paneCounts.apply("GatherFiredPanes", new GatherFiredPanes(new LatenessMarkedPanes(slide, mark), slide,
+            paneLateness));
     return batches
         .apply("RollWindows", ParDo.of(new RollWindows(config, rankingShards > 1)))
         .setCoder(RankAcrossShards.reportCoder())
@@ -80,17 +79,20 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   }
 
   /**
-   * A stream: slide-sized windows fire as the watermark passes each pane's end, and again for late
+   * A stream: slide-sized windows (split at the lateness mark, {@link LatenessMarkedPanes}) fire as the watermark
+   * passes each one's end, and again for late
    * data (discarding, so a late firing carries only the late events). Panes the watermark closes
    * together fire together but reach the next step in no set order: they are gathered per batch of
    * firings (each watermark step) so {@link RollWindows} can take them in pane order.
    */
   static final class GatherFiredPanes
       extends PTransform<PCollection<KV<String, Map<String, Long>>>, PCollection<KV<String, Iterable<PaneUpdate>>>> {
+    private final LatenessMarkedPanes panes;
     private final long slide;
     private final Duration paneLateness;
 
-    GatherFiredPanes(long slide, Duration paneLateness) {
+    GatherFiredPanes(LatenessMarkedPanes panes, long slide, Duration paneLateness) {
+      this.panes = panes;
       this.slide = slide;
       this.paneLateness = paneLateness;
     }
@@ -98,12 +100,12 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     @Override
     public PCollection<KV<String, Iterable<PaneUpdate>>> expand(PCollection<KV<String, Map<String, Long>>> counts) {
       return counts
-          .apply("SlideSizedPanes", Window.<KV<String, Map<String, Long>>>into(FixedWindows.of(Duration.millis(slide)))
+          .apply("SlideSizedPanes", Window.<KV<String, Map<String, Long>>>into(panes)
               .triggering(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
               .withAllowedLateness(paneLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
               .discardingFiredPanes())
           .apply("MergePaneCounts", Combine.perKey(new MergePaneCounts()))
-          .apply("ToPaneUpdate", ParDo.of(new ToPaneUpdate(slide)))
+          .apply("ToPaneUpdate", ParDo.of(new ToPaneUpdate(panes, slide)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), new PaneUpdate.PaneUpdateCoder()))
           .apply("GroupFirings", new GroupPerStep<>());
     }
@@ -169,11 +171,13 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     }
   }
 
-  /** Records which pane fired and whether it was the on-time firing. */
+  /** Records which pane (and which part of it) fired and whether it was the on-time firing. */
   static final class ToPaneUpdate extends DoFn<KV<String, Map<String, Long>>, KV<String, PaneUpdate>> {
+    private final LatenessMarkedPanes panes;
     private final long slide;
 
-    ToPaneUpdate(long slide) {
+    ToPaneUpdate(LatenessMarkedPanes panes, long slide) {
+      this.panes = panes;
       this.slide = slide;
     }
 
@@ -182,7 +186,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
         PaneInfo pane, OutputReceiver<KV<String, PaneUpdate>> out) {
       long paneNumber = Math.floorDiv(window.start().getMillis(), slide);
       boolean onTime = pane.getTiming() == PaneInfo.Timing.ON_TIME;
-      out.output(KV.of(counts.getKey(), new PaneUpdate(paneNumber, onTime, counts.getValue())));
+      out.output(KV.of(counts.getKey(), new PaneUpdate(paneNumber, onTime, panes.isMarkPart(window), counts.getValue())));
     }
   }
 }

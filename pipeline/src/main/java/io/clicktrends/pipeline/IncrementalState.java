@@ -10,11 +10,17 @@ final class IncrementalState {
   final Map<Long, Integer> emitted;
   /** How many reports this ring has sent: the next report's sequence number. */
   long reports;
+  /**
+   * The latest instant (epoch millis) the watermark is known to have passed: the last instant of the newest pane
+   * part ({@link LatenessMarkedPanes}) that fired; {@link Long#MIN_VALUE} before the first firing.
+   */
+  long watermarkPassed;
 
-  IncrementalState(SlidingTopK ring, Map<Long, Integer> emitted, long reports) {
+  IncrementalState(SlidingTopK ring, Map<Long, Integer> emitted, long reports, long watermarkPassed) {
     this.ring = ring;
     this.emitted = emitted;
     this.reports = reports;
+    this.watermarkPassed = watermarkPassed;
   }
 
   /** Returns the index for the next result of a window, and counts it. */
@@ -29,10 +35,21 @@ final class IncrementalState {
 
   static IncrementalState fresh(TrendConfig config) {
     return new IncrementalState(new SlidingTopK(config.panesPerWindow(), latePanes(config), config.topK()),
-        new HashMap<>(), 0);
+        new HashMap<>(), 0, Long.MIN_VALUE);
   }
 
+  /**
+   * How many panes past a window's last pane its allowed lateness reaches: allowedLateness / windowSlide, rounded up.
+   * Pane counts, result indexes and ticks are kept that much longer than a window; whether a late event still counts
+   * is judged exactly ({@link TrendConfig#latenessDeadline}), not in whole panes.
+   */
   static int latePanes(TrendConfig config) {
-    return (int) (config.allowedLateness().getMillis() / config.windowSlide().getMillis());
+    long slide = config.windowSlide().getMillis();
+    return (int) ((config.allowedLateness().getMillis() + slide - 1) / slide);
+  }
+
+  /** Where each pane is split at its lateness mark, from its start: allowedLateness mod windowSlide (0: no split). */
+  static long markMillis(TrendConfig config) {
+    return config.allowedLateness().getMillis() % config.windowSlide().getMillis();
   }
 }

@@ -18,7 +18,7 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
   }
 
   /** The first byte of every encoding; a state written in another layout fails to decode with a message. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   @Override
   public void encode(IncrementalState s, OutputStream os) throws IOException {
@@ -42,6 +42,7 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
       out.writeInt(w.getValue());
     }
     out.writeLong(s.reports);
+    out.writeLong(s.watermarkPassed);
     out.flush();
   }
 
@@ -71,8 +72,9 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
       emitted.put(in.readLong(), in.readInt());
     }
     long reports = in.readLong();
+    long watermarkPassed = in.readLong();
     return new IncrementalState(new SlidingTopK(panes, latePanes, k, paneCounts, last, window, total), emitted,
-        reports);
+        reports, watermarkPassed);
   }
 
   private static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *   <li>an event is in the window's ON_TIME result if it arrived while the watermark was before the
  *       window's end;
  *   <li>it is in the window's final result unless it arrived after the watermark passed
- *       {@code end - 1ms + allowedLateness} (then it is dropped from that window).
+ *       {@code end - 1ms + allowedLateness}, {@link TrendConfig#latenessDeadline} (then it is dropped from that
+ *       window).
  * </ul>
  */
 public final class ReferenceComputation {
@@ -65,7 +66,6 @@ public final class ReferenceComputation {
   public static Map<String, String> compute(List<Arrival> arrivals, TrendConfig config, Cut cut) {
     long size = config.windowSize().getMillis();
     long slide = config.windowSlide().getMillis();
-    long lateness = config.allowedLateness().getMillis();
     // (dimension, windowStart) -> key -> count
     Map<String, Map<Long, Map<String, Long>>> counts = new HashMap<>();
     for (Arrival a : arrivals) {
@@ -83,7 +83,7 @@ public final class ReferenceComputation {
         long end = start + size;
         boolean included = cut == Cut.ON_TIME
             ? a.watermarkMillis() < end
-            : a.watermarkMillis() <= end - 1 + lateness;
+            : a.watermarkMillis() <= config.latenessDeadline(end);
         if (included) {
           counts.computeIfAbsent(d.name(), x -> new HashMap<>())
               .computeIfAbsent(start, x -> new HashMap<>())

@@ -19,12 +19,14 @@ import org.apache.beam.sdk.values.KV;
  * Input: ring key ({@link RankingShards}) to the pane firings of one step; output: dimension to one {@link RingReport}
  * per step.
  *
- * <p>"Within the allowed lateness" is judged against the last pane this ring has completed: the watermark itself is
- * not visible to a DoFn, and the on-time firing of that pane proves the watermark had passed its end. Ticks from
- * {@link CountPerPaneInBundle} make a pane fire after each event for a window length plus the allowed lateness, so
- * that position follows the watermark for as long as a late event could still count. After a longer silence it may
- * trail the watermark, and a late event is then judged against the older position (counted where the reference would
- * drop it).
+ * <p>"Within the allowed lateness" means the watermark had not passed the window's
+ * {@link TrendConfig#latenessDeadline} (its end - 1ms + the allowed lateness) when the event came. The watermark itself
+ * is not visible to a DoFn; each firing proves it had passed the last instant of the pane part that fired
+ * ({@link LatenessMarkedPanes}: the parts end exactly at the windows' deadlines), and the ring keeps the latest such
+ * instant. Ticks from {@link CountPerPaneInBundle} make every part fire after each event for a window length plus the
+ * allowed lateness, so that instant follows the watermark for as long as a late event could still count. After a
+ * longer silence it may trail the watermark, and a late event is then judged against the older position (counted
+ * where the reference would drop it).
  */
 final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String, RingReport>> {
   private final TrendConfig config;
@@ -59,12 +61,34 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     // end). Such a late pane lies before every pane closed in that step (its end had passed, theirs
     // had not), so pane order counts its events in the windows those panes complete, as the reference
     // does, and judges their lateness by the windows completed before the step.
+    // A pane's mark part comes before its counts, as it lies before them in time.
     List<PaneUpdate> updates = new ArrayList<>();
     element.getValue().forEach(updates::add);
-    updates.sort(Comparator.comparingLong((PaneUpdate u) -> u.pane).thenComparing(u -> !u.onTime));
+    updates.sort(Comparator.comparingLong((PaneUpdate u) -> u.pane).thenComparing(u -> !u.mark)
+        .thenComparing(u -> !u.onTime));
     List<RingReport.WindowResult> results = new ArrayList<>();
     SlidingTopK ring = s.ring;
+    // Every late firing of the step was late against the watermark the step started with, so each proves that
+    // watermark had passed its part's end (a ring that trailed the watermark, at the start of a stream or after a
+    // silence, learns it from the late ticks). Close every window that watermark passed before counting late data:
+    // their ON_TIME results then hold only what came before it, as the reference's do.
+    boolean anyLate = false;
     for (PaneUpdate u : updates) {
+      if (!u.onTime) {
+        anyLate = true;
+        s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
+      }
+    }
+    long passedPane = Math.floorDiv(s.watermarkPassed + 1, slide()) - 1; // the last pane whose end it passed
+    if (anyLate && (!ring.started() || passedPane > ring.last)) {
+      advance(s, new PaneUpdate(passedPane, true, Map.of()), results);
+    }
+    for (PaneUpdate u : updates) {
+      if (u.mark) {
+        // no counts: the watermark has passed the mark, the deadline of the window ending latePanes panes before it
+        s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
+        continue;
+      }
       boolean ahead = !ring.started() || u.pane > ring.last;
       if (u.onTime && ahead) {
         advance(s, u, results);
@@ -78,6 +102,7 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
           // A late firing proves the watermark passed this pane's end: close the windows up to it first.
           advance(s, new PaneUpdate(u.pane, true, Map.of()), results);
         }
+        s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
         correct(s, u, true, results);
       }
     }
@@ -91,10 +116,26 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     state.write(s);
   }
 
+  private long slide() {
+    return config.windowSlide().getMillis();
+  }
+
+  /** The exclusive end (epoch millis) of pane {@code n}, which is also the end of the window ending with it. */
+  private long paneEnd(long n) {
+    return (n + 1) * slide();
+  }
+
+  /** The last instant (epoch millis) of the pane part that fired: the watermark has passed it. */
+  private long lastInstant(PaneUpdate u) {
+    return u.mark ? u.pane * slide() + IncrementalState.markMillis(config) - 1 : paneEnd(u.pane) - 1;
+  }
+
   private void advance(IncrementalState s, PaneUpdate u, List<RingReport.WindowResult> results) {
     SlidingTopK d = s.ring;
     d.addToPane(u.pane, u.counts);
     d.advanceTo(u.pane, (n, r) -> results.add(result(s, n, r, false)));
+    // the on-time firing of a pane proves the watermark passed its last instant
+    s.watermarkPassed = Math.max(s.watermarkPassed, paneEnd(d.last) - 1);
     // a window stays restatable (out-of-order on-time panes) back to SlidingTopK.oldestRecountable(): keep its
     // index until then, or a restatement would reuse index 0 and its message-id, and consumers would drop it
     s.forgetWindowsUpTo(d.last - panes() - d.latePanes());
@@ -114,7 +155,7 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     long events = CountAndRankFn.total(u.counts);
     long from = late ? u.pane : Math.max(u.pane, d.oldestRecountable());
     for (long n = from; n <= Math.min(u.pane + panes() - 1, d.last); n++) {
-      if (late && n <= d.last - d.latePanes()) {
+      if (late && config.latenessDeadline(paneEnd(n)) <= s.watermarkPassed) {
         droppedTooLate.inc(events);
       } else {
         results.add(result(s, n, d.recount(n), late));

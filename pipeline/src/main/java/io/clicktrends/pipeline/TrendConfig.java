@@ -105,8 +105,20 @@ public final class TrendConfig implements Serializable {
     return topK;
   }
 
+  /** How long after a window's end late events still correct it; any duration of zero or more. */
   public Duration allowedLateness() {
     return allowedLateness;
+  }
+
+  /**
+   * The last watermark (epoch millis) at which a late event still corrects the window ending at
+   * {@code windowEndMillis} (exclusive): {@code windowEnd - 1ms + allowedLateness}. Once the watermark is past it the
+   * window is closed and later events are dropped from it (and counted). This is Beam's rule (a window's data is
+   * dropped once the watermark passes its maximum timestamp plus the allowed lateness), judged exactly, to the
+   * millisecond, by every engine and by {@link ReferenceComputation}, whatever the slide.
+   */
+  public long latenessDeadline(long windowEndMillis) {
+    return windowEndMillis - 1 + allowedLateness.getMillis();
   }
 
   public List<Dimension> dimensions() {

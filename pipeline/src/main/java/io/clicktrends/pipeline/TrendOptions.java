@@ -28,7 +28,10 @@ public interface TrendOptions extends PipelineOptions {
 
   void setTopK(int value);
 
-  @Description("How long after a window closes late events still correct it (a LATE update); later ones are dropped and counted.")
+  @Description("How long after a window closes late events still correct it (a LATE update), e.g. 1m, any duration "
+      + ">= 0 on both engines: a late event counts in a window while the watermark is at most the window's end - 1ms + "
+      + "allowedLateness (Beam's rule, to the millisecond, whatever windowSlide is); later ones are dropped from that "
+      + "window and counted.")
   @Default.String("1m")
   String getAllowedLateness();
 

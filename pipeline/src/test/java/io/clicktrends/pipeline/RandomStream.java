@@ -26,15 +26,34 @@ public final class RandomStream {
   public final List<Arrival> arrivals = new ArrayList<>();
   public final TestStream<ClickEvent> testStream;
 
+  /** A stream whose settings (window, slide, K, a whole number of slides of lateness) are drawn from the seed too. */
   public RandomStream(long seed) {
-    Random r = new Random(seed);
+    this(new Random(seed));
+  }
+
+  /** A stream for the given settings; late events are drawn relative to its allowed lateness, whatever it is. */
+  public RandomStream(long seed, TrendConfig config) {
+    this(new Random(seed), config);
+  }
+
+  private RandomStream(Random r) {
+    this(r, drawConfig(r));
+  }
+
+  private static TrendConfig drawConfig(Random r) {
     long slide = (1 + r.nextInt(6)) * 10_000L; // 10 s .. 60 s
     int panes = 1 + r.nextInt(6);
     long lateness = r.nextInt(4) * slide;
     List<Dimension> dims = List.of(Dimension.add_to_cart, Dimension.search, Dimension.category_view);
-    config = TrendConfig.of(Duration.millis(slide * panes), Duration.millis(slide), 1 + r.nextInt(4),
+    return TrendConfig.of(Duration.millis(slide * panes), Duration.millis(slide), 1 + r.nextInt(4),
         Duration.millis(lateness), dims);
+  }
 
+  private RandomStream(Random r, TrendConfig config) {
+    this.config = config;
+    long slide = config.windowSlide().getMillis();
+    int panes = config.panesPerWindow();
+    long lateness = config.allowedLateness().getMillis();
     int events = 150 + r.nextInt(150);
     Zipf keys = new Zipf(5 + r.nextInt(30), 0.5 + r.nextDouble());
     EventType[] types = {EventType.add_to_cart, EventType.search, EventType.category_view, EventType.purchase};

@@ -44,6 +44,14 @@ public class TrendConfigTest {
   }
 
   @Test
+  public void aLateEventCorrectsAWindowWhileTheWatermarkIsAtMostItsEndMinusOneMillisecondPlusTheLateness() {
+    long end = Durations.parse("x", "PT10M").getMillis();
+    assertEquals(end - 1 + 60_000, parse("--windowSlide=5m").latenessDeadline(end));
+    assertEquals(end - 1 + 7_000, parse("--allowedLateness=7s").latenessDeadline(end));
+    assertEquals(end - 1, parse("--allowedLateness=0s").latenessDeadline(end));
+  }
+
+  @Test
   public void badValuesAreRejectedByName() {
     assertThat(error("--windowSize=ten minutes"), containsString("--windowSize=ten minutes"));
     assertThat(error("--windowSlide=0s"), containsString("--windowSlide=0s must be positive"));
