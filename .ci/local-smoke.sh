@@ -86,4 +86,21 @@ expect_exit 1 "clicktrends local: pipeline: " bin/clicktrends local "${PORTS[@]}
 for _ in $(seq 1 50); do port_free 18080 && break; sleep 0.1; done
 port_free 18080 && port_free 18414 || fail "parts outlived the failed pipeline"
 ok "a pipeline that cannot start stops the rest: exit 1 naming it"
+# 7. the durable local mode: the SparkRunner, chosen by --runner alone (bin/clicktrends builds its class path)
+if [[ ${SMOKE_SPARK:-1} == 1 ]]; then
+  bin/clicktrends local "${PORTS[@]}" --dataDir "$T/spark" --runner SparkRunner --replay "$T/clicks.tsv" \
+    >"$T/spark.log" 2>&1 &
+  LOCAL=$!; PIDS+=($LOCAL)
+  await "$T/spark.log" 600 "Clicktrends is running (incremental engine, SparkRunner)" \
+    || fail "local --runner SparkRunner did not start: $(tail -20 "$T/spark.log")"
+  await "$T/spark.log" 120 "trend sink: connected" || fail "the SparkRunner never published: $(tail -20 "$T/spark.log")"
+  [[ -d $T/spark/spark-checkpoint ]] || fail "the SparkRunner's checkpoint is not under --dataDir"
+  start=$(date +%s%N); kill -TERM $LOCAL
+  for _ in $(seq 1 100); do kill -0 $LOCAL 2>/dev/null || break; sleep 0.1; done
+  kill -0 $LOCAL 2>/dev/null && fail "local --runner SparkRunner did not stop within 10 s of SIGTERM"
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  for _ in $(seq 1 50); do port_free 18080 && port_free 18414 && break; sleep 0.1; done
+  port_free 18080 && port_free 18414 || fail "parts outlived local --runner SparkRunner"
+  ok "local --runner SparkRunner: checkpoint under --dataDir, SIGTERM stopped every part in ${ms} ms"
+fi
 echo "local-smoke: all checks passed"

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         + " replay. Options after the first group are the pipeline's."})
 public final class LocalSystem implements Callable<Integer> {
   /** How long SIGTERM or a failure may take to stop every part. */
-  static final Duration STOP_DEADLINE = Duration.ofSeconds(8);
+  static final Duration STOP_DEADLINE = Duration.ofSeconds(7);
 
   @Option(names = "--replay", paramLabel = "FILE", description = "Replay this clickstream file (JSON lines or"
       + " YOOCHOOSE TSV, e.g. test-data/yoochoose-clicks-70k.tsv) into the agent.")
