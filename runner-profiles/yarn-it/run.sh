@@ -139,9 +139,9 @@ classpath "$MODULE/yarn-it/minicluster-pom.xml" "$WORK/minicluster.cp"
 classpath "$MODULE/yarn-it/spark-dist-pom.xml" "$WORK/spark-dist.cp"  # stands in for a Spark distribution's jars/
 RUNNER_CP="$MODULE/target/classes:$(cat "$WORK/runner.cp"):$WORK/classes"
 MINI_CP="$(cat "$WORK/minicluster.cp"):$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$RUNNER_CP" "$MODULE/yarn-it/FlumeOnFreePorts.java" "$MODULE/yarn-it/TrendWatch.java" \
-  "$MODULE/yarn-it/TrendCheck.java"
-javac -nowarn -d "$WORK/classes" -cp "$MINI_CP" "$MODULE/yarn-it/MiniCluster.java"
+SRC="$MODULE/src/yarn-it/java/io/clicktrends/yarnit" # the helpers run.sh compiles (not part of the module's jar)
+javac -nowarn -d "$WORK/classes" -cp "$RUNNER_CP" "$SRC/FlumeOnFreePorts.java" "$SRC/TrendWatch.java" "$SRC/TrendCheck.java"
+javac -nowarn -d "$WORK/classes" -cp "$MINI_CP" "$SRC/MiniCluster.java"
 T_BUILT=$(now_ms)
 log "built in $(secs_since "$T0") s"
 
@@ -161,7 +161,7 @@ SPARK_YARN_JARS=$(tr ':' '\n' <"$WORK/spark-dist.cp" | sed 's/^/local:/' | paste
 # ---------- the cluster ----------
 log "starting MiniDFSCluster + MiniYARNCluster"
 T_CLUSTER=$(now_ms)
-( cd "$WORK" && exec java -Xmx2g $opens -Dtest.build.data="$WORK/yarn" -cp "$MINI_CP" MiniCluster "$CONF" "$WORK/dfs" ) >"$WORK/minicluster.log" 2>&1 &
+( cd "$WORK" && exec java -Xmx2g $opens -Dtest.build.data="$WORK/yarn" -cp "$MINI_CP" io.clicktrends.yarnit.MiniCluster "$CONF" "$WORK/dfs" ) >"$WORK/minicluster.log" 2>&1 &
 PID[minicluster]=$!
 cluster_ready() { [[ -f $CONF/READY ]] || { alive minicluster || die "MiniCluster exited (minicluster.log)"; false; }; }
 wait_for 120 "MiniDFSCluster + MiniYARNCluster up" cluster_ready
@@ -177,8 +177,8 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
   mkdir -p "$LOGS"
   local trends="$LOGS/trends.txt" t_submit t_running t_enough first n windows avro_port sink_port
   log "[$mode] Flume agent, queue on exchange $exchange"
-  start_bg agent java -cp "$RUNNER_CP" FlumeOnFreePorts "$LOGS/flume" "$LOGS/flume.ports"
-  start_bg trendwatch java -cp "$RUNNER_CP" TrendWatch "$RABBITMQ_URI" "$exchange" "$TOP_K" "$trends" "$LOGS/queue" \
+  start_bg agent java -cp "$RUNNER_CP" io.clicktrends.yarnit.FlumeOnFreePorts "$LOGS/flume" "$LOGS/flume.ports"
+  start_bg trendwatch java -cp "$RUNNER_CP" io.clicktrends.yarnit.TrendWatch "$RABBITMQ_URI" "$exchange" "$TOP_K" "$trends" "$LOGS/queue" \
     "$LOGS/trends.jsonl"
   agent_ready() { [[ -f $LOGS/flume.ports ]] || { alive agent || die "Flume agent exited ($LOGS/agent.log)"; false; }; }
   queue_ready() { [[ -s $LOGS/queue ]] || { alive trendwatch || die "TrendWatch exited ($LOGS/trendwatch.log; RabbitMQ at $RABBITMQ_URI?)"; false; }; }
@@ -208,7 +208,7 @@ run_mode() { # everything of one deploy mode (logs, Flume data, trends.txt) goes
   start_bg replay java -cp "$RUNNER_CP" io.clicktrends.runner.Replay "$CLICKS" --speed "$SPEED" --to "avro://127.0.0.1:$avro_port"
 
   local left=$((DEADLINE - ($(now_ms) - t_submit) / 1000)) verdict="$LOGS/check.result"
-  start_bg check java -cp "$RUNNER_CP" TrendCheck "$CLICKS" "$LOGS/trends.jsonl" "$WINDOWS" "$left" "$verdict" \
+  start_bg check java -cp "$RUNNER_CP" io.clicktrends.yarnit.TrendCheck "$CLICKS" "$LOGS/trends.jsonl" "$WINDOWS" "$left" "$verdict" \
     "${WINDOW_OPTIONS[@]}"
   checked() {
     if grep -q '^BAD' "$trends" 2>/dev/null; then die "[$mode] invalid trend: $(grep -m1 '^BAD' "$trends")"; fi

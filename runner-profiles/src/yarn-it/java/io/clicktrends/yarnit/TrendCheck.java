@@ -1,10 +1,12 @@
+package io.clicktrends.yarnit;
+
 // For run.sh (not part of the build): waits until the trends TrendWatch received equal the reference computation
 // (ReferenceComputation: a plain loop over the replayed file) for the first N windows in window-end order, across
 // all dimensions, and writes the verdict to resultFile: "OK <n> windows up to <end> equal the reference" or
 // "FAIL <what differs>" after the deadline. The replay sends in event-time order and allowedLateness is 0, so every
 // window's one ON_TIME pane holds all of its events. Taking the first N, not whatever arrived, catches windows that
 // never come (e.g. events dropped as late at the start), not only wrong counts.
-//   java -cp <runner-profiles class path> TrendCheck <clicks file> <jsonFile> <N> <deadline s> <resultFile>
+//   java -cp <runner-profiles class path> io.clicktrends.yarnit.TrendCheck <clicks file> <jsonFile> <N> <deadline s> <resultFile>
 //       <pipeline options...>   (the window options the pipeline ran with)
 import io.clicktrends.pipeline.ReferenceComputation;
 import io.clicktrends.pipeline.TrendConfig;

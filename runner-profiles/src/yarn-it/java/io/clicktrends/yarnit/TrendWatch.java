@@ -1,9 +1,11 @@
+package io.clicktrends.yarnit;
+
 // For run.sh (not part of the build): binds a private queue to a fresh trend exchange before the pipeline
 // starts, checks every message against the Trend wire format, and appends one line per message to outFile:
 //   OK <received epoch ms> <routing key> <dimension> <windowStart>/<windowEnd> <timing> total=<n> items=<k>
 //   BAD <received epoch ms> <routing key> <what is wrong>: <body>
 // and the body of every valid one to jsonFile (for TrendCheck).
-//   java -cp <runner-profiles class path> TrendWatch <amqp uri> <exchange> <topK> <outFile> <readyFile> <jsonFile>
+//   java -cp <runner-profiles class path> io.clicktrends.yarnit.TrendWatch <amqp uri> <exchange> <topK> <outFile> <readyFile> <jsonFile>
 // On SIGTERM it deletes the exchange (and with it the binding; the queue is exclusive).
 import com.rabbitmq.client.*;
 import io.clicktrends.schema.Trend;

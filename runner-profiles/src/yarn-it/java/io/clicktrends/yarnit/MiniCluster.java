@@ -1,5 +1,7 @@
+package io.clicktrends.yarnit;
+
 // YARN check harness for run.sh (not part of the build): MiniDFSCluster + MiniYARNCluster in one JVM.
-//   java -cp <minicluster-pom.xml class path> MiniCluster <confDir> <dfsBaseDir>
+//   java -cp <minicluster-pom.xml class path> io.clicktrends.yarnit.MiniCluster <confDir> <dfsBaseDir>
 // MiniYARNCluster puts its node manager's directories under the system property test.build.data.
 // Writes into confDir: core-site.xml and yarn-site.xml, then READY ("<hdfs uri> <rm address> <ms to start>");
 // every 250 ms, apps (one "<application id> <state> <name>" line per application). While confDir/kill-apps exists,

@@ -1,6 +1,8 @@
+package io.clicktrends.yarnit;
+
 // For run.sh (not part of the build): the Clicktrends Flume agent on free loopback ports, so the check never
 // clashes with a running `bin/clicktrends local` (41414-41416). FlumeAgent's own main has no port options.
-//   java -cp <runner-profiles class path> FlumeOnFreePorts <dataDir> <portsFile>
+//   java -cp <runner-profiles class path> io.clicktrends.yarnit.FlumeOnFreePorts <dataDir> <portsFile>
 // Writes "<avroPort> <sparkSinkPort>" into portsFile once the agent listens; runs until SIGTERM.
 import io.clicktrends.flume.agent.FlumeAgent;
 import java.nio.file.*;
