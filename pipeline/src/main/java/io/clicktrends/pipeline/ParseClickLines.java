@@ -7,7 +7,7 @@ import io.clicktrends.schema.DeadLetter;
 import io.clicktrends.schema.ParseResult;
 import io.clicktrends.schema.RejectReason;
 import io.clicktrends.schema.Rejection;
-import io.clicktrends.testdata.YoochooseSample;
+import io.clicktrends.schema.YoochooseRow;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -74,7 +74,7 @@ public final class ParseClickLines extends PTransform<PCollection<String>, PColl
       }
       ClickEvent row;
       try {
-        row = YoochooseSample.parseRow(trimmed, -1);
+        row = YoochooseRow.parse(trimmed, -1);
       } catch (RuntimeException e) {
         return ParseResult.rejected(RejectReason.MALFORMED_JSON,
             "neither a JSON object nor a SessionId/ItemId/Time row: " + e.getMessage());

@@ -1,7 +1,7 @@
 package io.clicktrends.testdata;
 
 import io.clicktrends.schema.ClickEvent;
-import io.clicktrends.schema.EventType;
+import io.clicktrends.schema.YoochooseRow;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,25 +22,9 @@ public final class YoochooseSample {
 
   private YoochooseSample() {}
 
-  /** Parses one data row into a product_view event, or returns null for the header line. */
+  /** Parses one data row ({@link YoochooseRow}), or returns null for the header line. */
   public static ClickEvent parseRow(String line, long rowNumber) {
-    if (line.startsWith("SessionId")) {
-      return null;
-    }
-    String[] f = line.split("\t");
-    if (f.length < 3) {
-      throw new IllegalArgumentException("row " + rowNumber + " has " + f.length + " columns, expected 3: " + line);
-    }
-    long millis = Math.round(Double.parseDouble(f[2]) * 1000.0);
-    Instant t = Instant.ofEpochMilli(millis);
-    return ClickEvent.newBuilder()
-        .setEventId("yc-" + f[0] + "-" + f[1] + "-" + millis)
-        .setEventTime(t)
-        .setType(EventType.product_view)
-        .setSessionId(f[0])
-        .setProductId(f[1])
-        .setIngestTime(t)
-        .build();
+    return YoochooseRow.parse(line, rowNumber);
   }
 
   /** All rows of the file as events, in file order. */
