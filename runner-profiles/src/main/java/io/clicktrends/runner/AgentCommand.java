@@ -40,7 +40,7 @@ public final class AgentCommand implements Callable<Integer> {
   String accessLogs;
 
   @Option(names = "--agentConfig", paramLabel = "FILE", description = "A Flume properties file to use instead of the"
-      + " shipped one (its ${...} placeholders are filled from these options).")
+      + " shipped one (its $${...} placeholders are filled from these options).")
   Path agentConfig;
 
   public static void main(String[] args) {
