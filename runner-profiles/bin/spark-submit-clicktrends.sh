@@ -39,8 +39,9 @@ Pipeline options after `--` (see ClicktrendsOptions): --flumeSinks --rabbitmqUri
 USAGE
 }
 
-# The module flags Spark 3.5 needs on Java 17 (the same set as the root pom's ${java17.opens}).
-JAVA17_OPENS="--add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+# The module flags Spark 3.5 needs on Java 17: one home, the root pom's java17.opens property.
+JAVA17_OPENS=$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' "$(dirname "$0")/../../pom.xml")
+[[ -n $JAVA17_OPENS ]] || { echo "spark-submit-clicktrends: no <java17.opens> in the root pom.xml" >&2; exit 2; }
 
 master=yarn
 deploy_mode=cluster
