@@ -22,7 +22,7 @@ expect_exit() { local want=$1 pat=$2; shift 2; local out; out=$("$@" 2>&1); loca
 port_free() { ! (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 
 head -2001 test-data/yoochoose-clicks-70k.tsv > "$T/clicks.tsv"
-PORTS=(--port 18080 --avroPort 18414 --httpPort 18415 --sparkSinkPort 18416)
+PORTS=(--port 18080 --avroPort 18414 --httpPort 18415 --sparkSinkPort 18416 --metricsPort 18464)
 # the JVMs carry a marker so the cleanup finds them
 export JAVA_OPTS="-Xmx1g -Dclicktrends.smoke=1"
 
@@ -49,11 +49,12 @@ LOCAL=$!; PIDS+=($LOCAL)
 await "$T/run.log" 240 "Clicktrends is running" || fail "local did not start: $(tail -20 "$T/run.log")"
 await "$T/run/fanout.log" 30 "exchange smoke.x" || fail "the fan-out does not consume --exchange: $(cat "$T/run/fanout.log")"
 grep -q "exchange smoke.x" "$T/run.log" || fail "the banner does not show --exchange"
-ss -ltn | grep -E ':(18080|18414|18415|18416)\b' | grep -vq '127.0.0.1' && fail "a listener is not on 127.0.0.1: $(ss -ltn)"
+ss -ltn | grep -E ':(18080|18414|18415|18416|18464)\b' | grep -vq '127.0.0.1' && fail "a listener is not on 127.0.0.1: $(ss -ltn)"
 ps -eo args | grep -v grep | grep -q 'guest:guest' && fail "the broker password is in some process's argv"
 await "$T/run.log" 60 "replay done" || fail "the replay did not finish: $(tail -5 "$T/run.log")"
 await "$T/run.log" 60 "trend sink: connected" || fail "the pipeline never published (30m/5m windows)"
 [[ -d $T/run/archive ]] || fail "the archive is not under --dataDir"
+curl -sf http://127.0.0.1:18464/metrics | grep -q '^jvm_memory_used_bytes' || fail "no metrics at --metricsPort"
 sleep 2; kill -0 $LOCAL 2>/dev/null || fail "local died: $(tail -20 "$T/run.log")"
 ok "local runs with --windowSize=30m --windowSlide 5m; --exchange and --dataDir reach every part; listeners on 127.0.0.1"
 start=$(date +%s%N); kill -TERM $LOCAL

@@ -70,6 +70,10 @@ public final class LocalSystem implements Callable<Integer> {
   @Option(names = "--sparkSinkPort", paramLabel = "N", description = "Flume SparkSink port (the pipeline pulls).")
   int sparkSinkPort = 41416;
 
+  @Option(names = "--metricsPort", paramLabel = "N", description = "Prometheus endpoint of the pipeline's counters"
+      + " (dead letters per reason, dropped as late, missing keys) and JVM metrics: /metrics; -1 = none.")
+  int metricsPort = 9464;
+
   PipelineOptionsCli pipelineOptions;
 
   public static void main(String[] args) {
@@ -140,6 +144,9 @@ public final class LocalSystem implements Callable<Integer> {
     requireFree(listenAddress, avroPort, "the Flume Avro source", "--avroPort");
     requireFree(listenAddress, httpPort, "the Flume HTTP source", "--httpPort");
     requireFree(listenAddress, sparkSinkPort, "the Flume SparkSink", "--sparkSinkPort");
+    if (metricsPort >= 0) {
+      requireFree(listenAddress, metricsPort, "the pipeline's metrics endpoint", "--metricsPort");
+    }
     Files.createDirectories(dataDir);
 
     Parts parts = new Parts();
@@ -156,6 +163,7 @@ public final class LocalSystem implements Callable<Integer> {
     FanoutProcess fanout = null;
     FlumeAgent agent;
     PipelineResult pipeline;
+    PipelineMetricsEndpoint metrics = null;
     try {
       if (publish) {
         broker = AmqpBrokerResolver.resolve(probe.getRabbitmqUri());
@@ -174,6 +182,12 @@ public final class LocalSystem implements Callable<Integer> {
       List<String> args = pipelineArgs(broker == null ? null : broker.uri(), agent.sparkSinkAddress());
       pipeline = ClicktrendsPipeline.build(ClicktrendsPipeline.parse(args.toArray(String[]::new))).run();
       parts.started("pipeline", pipeline::cancel);
+      if (metricsPort >= 0) {
+        part = "pipeline metrics endpoint";
+        PipelineResult started = pipeline;
+        metrics = PipelineMetricsEndpoint.start(listen, metricsPort, () -> started);
+        parts.started("pipeline metrics endpoint", metrics::close);
+      }
     } catch (Exception e) {
       return failed(parts, hook, part + ": " + reason(e));
     }
@@ -189,7 +203,7 @@ public final class LocalSystem implements Callable<Integer> {
     watch.setDaemon(true);
     watch.start();
 
-    banner(probe, broker, fanout, agent);
+    banner(probe, broker, fanout, agent, metrics);
     if (replay != null) {
       startReplay(parts, agent);
     }
@@ -223,7 +237,7 @@ public final class LocalSystem implements Callable<Integer> {
   }
 
   private void banner(ClicktrendsOptions probe, AmqpBrokerResolver.ResolvedBroker broker, FanoutProcess fanout,
-      FlumeAgent agent) {
+      FlumeAgent agent, PipelineMetricsEndpoint metrics) {
     String host = listen.equals("0.0.0.0") ? "localhost" : listen;
     System.err.printf("%nClicktrends is running (%s engine, %s):%n", probe.getEngine(),
         isSparkRunner() ? "SparkRunner" : "DirectRunner");
@@ -241,6 +255,9 @@ public final class LocalSystem implements Callable<Integer> {
         dataDir.toAbsolutePath(), agent.deadLetterDir());
     System.err.printf("  archive          %s (Avro by hour, written by the pipeline, rolled every %s)%n",
         "none".equals(probe.getArchivePath()) ? "off" : probe.getArchivePath(), probe.getArchiveRollInterval());
+    if (metrics != null) {
+      System.err.printf("  pipeline metrics http://%s:%d/metrics (Prometheus)%n", host, metrics.port());
+    }
     if (!isSparkRunner()) {
       System.err.printf("  durability       DirectRunner: window state lives in memory, so a crash loses the counts of"
           + " events already taken from Flume (the archive keeps them); --runner=SparkRunner checkpoints it under"
