@@ -62,4 +62,17 @@ public interface ClicktrendsOptions extends TrendOptions {
   boolean getPrintTrends();
 
   void setPrintTrends(boolean value);
+
+  @Description("Serve the pipeline's Beam counters (dead letters per reason, missing keys, dropped as late) and JVM "
+      + "metrics for Prometheus at http://<metricsBindAddress>:<port>/metrics, from the driver (any runner); -1 = off.")
+  @Default.Integer(-1)
+  int getMetricsPort();
+
+  void setMetricsPort(int value);
+
+  @Description("Address the metrics endpoint binds (--metricsPort): 127.0.0.1 for this host only, 0.0.0.0 for all.")
+  @Default.String("127.0.0.1")
+  String getMetricsBindAddress();
+
+  void setMetricsBindAddress(String value);
 }

@@ -9,6 +9,7 @@ import io.clicktrends.schema.Trend;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -63,8 +64,12 @@ public final class ClicktrendsPipeline {
     PipelineOptionsCli options;
 
     @Override
-    public Integer call() {
-      build(parse(options.beamArgs().toArray(String[]::new))).run().waitUntilFinish();
+    public Integer call() throws java.io.IOException {
+      ClicktrendsOptions parsed = parse(options.beamArgs().toArray(String[]::new));
+      PipelineResult result = build(parsed).run();
+      try (PipelineMetricsEndpoint metrics = PipelineMetricsEndpoint.startIfConfigured(parsed, result)) {
+        result.waitUntilFinish();
+      }
       return 0;
     }
   }

@@ -5,6 +5,7 @@ import io.clicktrends.cli.Cli;
 import io.clicktrends.flume.agent.FlumeAgent;
 import io.clicktrends.pipeline.ClicktrendsOptions;
 import io.clicktrends.pipeline.ClicktrendsPipeline;
+import io.clicktrends.pipeline.PipelineMetricsEndpoint;
 import io.clicktrends.pipeline.PipelineOptionsCli;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,9 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.PipelineResult;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bin/clicktrends local}: the whole of Clicktrends on one machine. A broker (the RabbitMQ at --rabbitmqUri if
@@ -42,6 +43,8 @@ import picocli.CommandLine.Option;
 public final class LocalSystem implements Callable<Integer> {
   /** How long SIGTERM or a failure may take to stop every part. */
   static final Duration STOP_DEADLINE = Duration.ofSeconds(7);
+  /** local serves the pipeline's metrics here unless --metricsPort says otherwise (-1: off). */
+  static final int DEFAULT_METRICS_PORT = 9464;
 
   @Option(names = "--replay", paramLabel = "FILE", description = "Replay this clickstream file (JSON lines or"
       + " YOOCHOOSE TSV, e.g. test-data/yoochoose-clicks-70k.tsv) into the agent.")
@@ -69,10 +72,6 @@ public final class LocalSystem implements Callable<Integer> {
 
   @Option(names = "--sparkSinkPort", paramLabel = "N", description = "Flume SparkSink port (the pipeline pulls).")
   int sparkSinkPort = 41416;
-
-  @Option(names = "--metricsPort", paramLabel = "N", description = "Prometheus endpoint of the pipeline's counters"
-      + " (dead letters per reason, dropped as late, missing keys) and JVM metrics: /metrics; -1 = none.")
-  int metricsPort = 9464;
 
   PipelineOptionsCli pipelineOptions;
 
@@ -103,6 +102,8 @@ public final class LocalSystem implements Callable<Integer> {
       args.add("--rabbitmqUri=" + brokerUri);
     }
     addUnlessGiven(args, "archivePath", dataDir.resolve("archive").toAbsolutePath().toString());
+    addUnlessGiven(args, "metricsPort", String.valueOf(DEFAULT_METRICS_PORT));
+    addUnlessGiven(args, "metricsBindAddress", listen);
     if (isSparkRunner()) {
       addUnlessGiven(args, "streaming", "true");
       addUnlessGiven(args, "sparkMaster", "local[2]");
@@ -144,8 +145,8 @@ public final class LocalSystem implements Callable<Integer> {
     requireFree(listenAddress, avroPort, "the Flume Avro source", "--avroPort");
     requireFree(listenAddress, httpPort, "the Flume HTTP source", "--httpPort");
     requireFree(listenAddress, sparkSinkPort, "the Flume SparkSink", "--sparkSinkPort");
-    if (metricsPort >= 0) {
-      requireFree(listenAddress, metricsPort, "the pipeline's metrics endpoint", "--metricsPort");
+    if (probe.getMetricsPort() > 0) {
+      requireFree(listenAddress, probe.getMetricsPort(), "the pipeline's metrics endpoint", "--metricsPort");
     }
     Files.createDirectories(dataDir);
 
@@ -182,10 +183,10 @@ public final class LocalSystem implements Callable<Integer> {
       List<String> args = pipelineArgs(broker == null ? null : broker.uri(), agent.sparkSinkAddress());
       pipeline = ClicktrendsPipeline.build(ClicktrendsPipeline.parse(args.toArray(String[]::new))).run();
       parts.started("pipeline", pipeline::cancel);
-      if (metricsPort >= 0) {
-        part = "pipeline metrics endpoint";
-        PipelineResult started = pipeline;
-        metrics = PipelineMetricsEndpoint.start(listen, metricsPort, () -> started);
+      part = "pipeline metrics endpoint";
+      metrics = PipelineMetricsEndpoint.startIfConfigured(
+          ClicktrendsPipeline.parse(args.toArray(String[]::new)), pipeline);
+      if (metrics != null) {
         parts.started("pipeline metrics endpoint", metrics::close);
       }
     } catch (Exception e) {

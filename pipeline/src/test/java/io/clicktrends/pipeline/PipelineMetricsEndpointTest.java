@@ -1,11 +1,10 @@
-package io.clicktrends.runner;
+package io.clicktrends.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasKey;
 
-import io.clicktrends.pipeline.ClicktrendsPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,7 @@ import java.util.regex.Pattern;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.Test;
 
-/** local's /metrics: the pipeline's Beam counters and the JVM's, scraped over HTTP and parsed. */
+/** The pipeline's /metrics (--metricsPort): the pipeline's Beam counters and the JVM's, scraped over HTTP and parsed. */
 public class PipelineMetricsEndpointTest {
   /** One sample line of the Prometheus text format: name, optional {labels}, value. */
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$");

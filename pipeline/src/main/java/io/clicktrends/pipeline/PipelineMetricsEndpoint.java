@@ -1,12 +1,11 @@
-package io.clicktrends.runner;
+package io.clicktrends.pipeline;
 
-import io.clicktrends.pipeline.PipelineMetrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
@@ -17,10 +16,14 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The running pipeline's Beam counters as Prometheus metrics, read from its {@link PipelineResult} at every scrape
- * (so on either runner), with the JVM's own metrics, at {@code http://<listen>:<port>/metrics}.
+ * The running pipeline's Beam counters as Prometheus metrics, read from its {@link PipelineResult} at every scrape,
+ * with the JVM's own metrics, at {@code http://<metricsBindAddress>:<metricsPort>/metrics}. It runs where the pipeline
+ * was started (the driver, with the runner's aggregated metrics), so it serves the same names on the DirectRunner and
+ * the SparkRunner, where Spark's own Prometheus servlet cannot render Beam's metric set.
  *
  * <p>Names (counters, summed over the pipeline's steps; Beam reports attempted values):
  * <ul>
@@ -34,14 +37,26 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  *   <li>{@code clicktrends_pipeline_<name>_total} for any other counter of the {@code clicktrends} namespace.
  * </ul>
  */
-final class PipelineMetricsEndpoint implements AutoCloseable {
+public final class PipelineMetricsEndpoint implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineMetricsEndpoint.class);
   private final HTTPServer server;
 
   private PipelineMetricsEndpoint(HTTPServer server) {
     this.server = server;
   }
 
-  /** Serves {@code result}'s counters once it is set (before, no pipeline series); {@code port} 0 = any free. */
+  /** The endpoint {@code options} ask for ({@code --metricsPort}), or null when it is off. */
+  public static PipelineMetricsEndpoint startIfConfigured(ClicktrendsOptions options, PipelineResult result)
+      throws IOException {
+    if (options.getMetricsPort() < 0) {
+      return null;
+    }
+    PipelineMetricsEndpoint endpoint = start(options.getMetricsBindAddress(), options.getMetricsPort(), () -> result);
+    LOG.info("pipeline metrics at http://{}:{}/metrics", options.getMetricsBindAddress(), endpoint.port());
+    return endpoint;
+  }
+
+  /** Serves {@code result}'s counters (none while it is null); {@code port} 0 = any free. */
   static PipelineMetricsEndpoint start(String host, int port, Supplier<PipelineResult> result) throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
@@ -50,7 +65,7 @@ final class PipelineMetricsEndpoint implements AutoCloseable {
         .buildAndStart());
   }
 
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
