@@ -16,7 +16,7 @@ ok() { echo "local-smoke: ok: $*"; }
 await() { local f=$1 t=$2 pat=$3; for _ in $(seq 1 $((t * 5))); do grep -q -- "$pat" "$f" 2>/dev/null && return 0
   kill -0 "${LOCAL:-$$}" 2>/dev/null || { grep -q -- "$pat" "$f" 2>/dev/null; return; }; sleep 0.2; done; return 1; }
 # exit code and output of a command expected to end by itself
-expect_exit() { local want=$1 pat=$2; shift 2; local out; out=$("$@" 2>&1); local rc=$?
+expect_exit() { local want=$1 pat=$2; shift 2; local out; out=$(timeout 600 "$@" 2>&1); local rc=$?
   [[ $rc == "$want" ]] || fail "$* exited $rc, expected $want: $out"
   grep -q -- "$pat" <<<"$out" || fail "$*: output lacks '$pat': $out"; }
 port_free() { ! (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
@@ -37,6 +37,7 @@ ok "command lines: --opt value, refusals naming the option, --help, --version"
 # 2. a taken port is refused before anything starts
 python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",18414)); s.listen(); time.sleep(120)' &
 PIDS+=($!); sleep 0.5
+kill -0 "${PIDS[-1]}" 2>/dev/null || fail "could not hold port 18414 for the check (is another smoke run going?)"
 expect_exit 2 "port 18414.*--avroPort" bin/clicktrends local "${PORTS[@]}" --dataDir "$T/taken"
 [[ -e $T/taken ]] && fail "local started something although a port was taken"
 kill "${PIDS[-1]}"; ok "a taken port is refused naming the port and --avroPort"

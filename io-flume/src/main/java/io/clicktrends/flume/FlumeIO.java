@@ -1,15 +1,19 @@
 package io.clicktrends.flume;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
 import io.clicktrends.schema.ClickEvent;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -45,37 +49,64 @@ public final class FlumeIO {
 
   /** A read with the defaults; {@link Read#withSinkAddresses} is required. */
   public static Read read() {
-    return new Read(List.of(), 10_000, 5_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, null);
+    return new AutoValue_FlumeIO_Read.Builder()
+        .setSinkAddresses(List.of())
+        .setBatchSize(10_000)
+        .setConnectTimeout(Duration.standardSeconds(5))
+        .setPollTimeout(Duration.standardMinutes(2))
+        .setMaxOutOfOrderness(Duration.standardSeconds(5))
+        .setIdleTimeout(Duration.standardSeconds(30))
+        .setMaxNumRecords(Long.MAX_VALUE)
+        .build();
   }
 
   /** Immutable; each {@code with...} returns a copy. */
-  public static final class Read extends PTransform<PBegin, PCollection<ClickEvent>> {
+  @AutoValue
+  public abstract static class Read extends PTransform<PBegin, PCollection<ClickEvent>> {
     private static final long serialVersionUID = 1L;
-    private final List<String> addresses;
-    private final int batchSize;
-    private final int connectTimeoutMillis;
-    private final long pollTimeoutMillis;
-    private final long maxOutOfOrdernessMillis;
-    private final long idleTimeoutMillis;
-    private final long maxNumRecords;
-    private final Duration maxReadTime;
 
-    private Read(List<String> addresses, int batchSize, int connectTimeoutMillis, long pollTimeoutMillis,
-        long maxOutOfOrdernessMillis, long idleTimeoutMillis, long maxNumRecords, Duration maxReadTime) {
-      this.addresses = addresses;
-      this.batchSize = batchSize;
-      this.connectTimeoutMillis = connectTimeoutMillis;
-      this.pollTimeoutMillis = pollTimeoutMillis;
-      this.maxOutOfOrdernessMillis = maxOutOfOrdernessMillis;
-      this.idleTimeoutMillis = idleTimeoutMillis;
-      this.maxNumRecords = maxNumRecords;
-      this.maxReadTime = maxReadTime;
+    abstract List<String> getSinkAddresses();
+
+    abstract int getBatchSize();
+
+    abstract Duration getConnectTimeout();
+
+    abstract Duration getPollTimeout();
+
+    abstract Duration getMaxOutOfOrderness();
+
+    abstract Duration getIdleTimeout();
+
+    abstract long getMaxNumRecords();
+
+    abstract @Nullable Duration getMaxReadTime();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setSinkAddresses(List<String> addresses);
+
+      abstract Builder setBatchSize(int n);
+
+      abstract Builder setConnectTimeout(Duration d);
+
+      abstract Builder setPollTimeout(Duration d);
+
+      abstract Builder setMaxOutOfOrderness(Duration d);
+
+      abstract Builder setIdleTimeout(Duration d);
+
+      abstract Builder setMaxNumRecords(long n);
+
+      abstract Builder setMaxReadTime(Duration d);
+
+      abstract Read build();
     }
 
     /** {@code host:port} of each agent's SparkSink (default port 41416); one split each. */
     public Read withSinkAddresses(String... hostPorts) {
-      return new Read(List.of(hostPorts), batchSize, connectTimeoutMillis, pollTimeoutMillis,
-          maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, maxReadTime);
+      return toBuilder().setSinkAddresses(List.of(hostPorts)).build();
     }
 
     /**
@@ -83,20 +114,17 @@ public final class FlumeIO {
      * the most events a record carries to the runner, and the unit of acks and of redelivery.
      */
     public Read withBatchSize(int n) {
-      return new Read(addresses, n, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
-          idleTimeoutMillis, maxNumRecords, maxReadTime);
+      return toBuilder().setBatchSize(n).build();
     }
 
     /** How late an event may be relative to the latest seen on its split (default 5 s). */
     public Read withMaxOutOfOrderness(Duration d) {
-      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, d.getMillis(),
-          idleTimeoutMillis, maxNumRecords, maxReadTime);
+      return toBuilder().setMaxOutOfOrderness(d).build();
     }
 
     /** A split that never received anything holds the watermark back for this long (default 30 s), then follows now. */
     public Read withIdleTimeout(Duration d) {
-      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
-          d.getMillis(), maxNumRecords, maxReadTime);
+      return toBuilder().setIdleTimeout(d).build();
     }
 
     /**
@@ -105,45 +133,49 @@ public final class FlumeIO {
      * for nobody), and re-connects when the connection has closed.
      */
     public Read withPollTimeout(Duration d) {
-      return new Read(addresses, batchSize, connectTimeoutMillis, d.getMillis(), maxOutOfOrdernessMillis,
-          idleTimeoutMillis, maxNumRecords, maxReadTime);
+      return toBuilder().setPollTimeout(d).build();
     }
 
+    /** How long connecting to a SparkSink may take (default 5 s). */
     public Read withConnectTimeout(Duration d) {
-      return new Read(addresses, batchSize, (int) d.getMillis(), pollTimeoutMillis, maxOutOfOrdernessMillis,
-          idleTimeoutMillis, maxNumRecords, maxReadTime);
+      return toBuilder().setConnectTimeout(d).build();
     }
 
     /** Bounded read (tests, backfills): stop after this many events. */
     public Read withMaxNumRecords(long n) {
-      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
-          idleTimeoutMillis, n, maxReadTime);
+      return toBuilder().setMaxNumRecords(n).build();
     }
 
     /** Bounded read (tests, backfills): stop after this long. */
     public Read withMaxReadTime(Duration d) {
-      return new Read(addresses, batchSize, connectTimeoutMillis, pollTimeoutMillis, maxOutOfOrdernessMillis,
-          idleTimeoutMillis, maxNumRecords, d);
+      return toBuilder().setMaxReadTime(d).build();
     }
 
     @Override
     public PCollection<ClickEvent> expand(PBegin input) {
-      if (addresses.isEmpty()) {
-        throw new IllegalArgumentException("FlumeIO.read() needs withSinkAddresses(\"host:41416\", ...)");
-      }
-      if (addresses.stream().distinct().count() != addresses.size()) {
-        throw new IllegalArgumentException("FlumeIO: duplicate sink address in " + addresses);
-      }
-      addresses.forEach(SinkConnection.HostPort::parse);
-      if (batchSize < 1 || maxOutOfOrdernessMillis < 0 || idleTimeoutMillis < 0 || pollTimeoutMillis < 1
-          || connectTimeoutMillis < 1 || maxNumRecords < 1) {
-        throw new IllegalArgumentException("FlumeIO: batch size, timeouts and maxNumRecords must be positive");
-      }
+      List<String> addresses = getSinkAddresses();
+      checkArgument(!addresses.isEmpty(), "FlumeIO.read() needs withSinkAddresses(\"host:41416\", ...)");
+      checkArgument(addresses.stream().distinct().count() == addresses.size(),
+          "FlumeIO: duplicate sink address in %s", addresses);
+      addresses.forEach(SinkConnection.HostPort::parse); // refuses a malformed host:port, naming it
+      checkArgument(getBatchSize() >= 1, "FlumeIO: withBatchSize(%s) must be at least 1", getBatchSize());
+      checkArgument(getMaxOutOfOrderness().getMillis() >= 0, "FlumeIO: withMaxOutOfOrderness(%s) must not be negative",
+          getMaxOutOfOrderness());
+      checkArgument(getIdleTimeout().getMillis() >= 0, "FlumeIO: withIdleTimeout(%s) must not be negative",
+          getIdleTimeout());
+      checkArgument(getPollTimeout().getMillis() >= 1, "FlumeIO: withPollTimeout(%s) must be positive",
+          getPollTimeout());
+      checkArgument(getConnectTimeout().getMillis() >= 1 && getConnectTimeout().getMillis() <= Integer.MAX_VALUE,
+          "FlumeIO: withConnectTimeout(%s) must be positive", getConnectTimeout());
+      checkArgument(getMaxNumRecords() >= 1, "FlumeIO: withMaxNumRecords(%s) must be at least 1", getMaxNumRecords());
+      long maxNumRecords = getMaxNumRecords();
+      Duration maxReadTime = getMaxReadTime();
+      int batchSize = getBatchSize();
       boolean bounded = maxNumRecords != Long.MAX_VALUE || maxReadTime != null;
       // Unbounded: a record per fetched batch. Bounded: one event per record, so maxNumRecords counts events.
-      FlumeSource source = new FlumeSource(addresses, new FlumeSource.Settings(batchSize, connectTimeoutMillis,
-          pollTimeoutMillis, maxOutOfOrdernessMillis, idleTimeoutMillis, maxNumRecords, !bounded,
-          bounded ? 1 : batchSize));
+      FlumeSource source = new FlumeSource(addresses, new FlumeSource.Settings(batchSize,
+          (int) getConnectTimeout().getMillis(), getPollTimeout().getMillis(), getMaxOutOfOrderness().getMillis(),
+          getIdleTimeout().getMillis(), maxNumRecords, !bounded, bounded ? 1 : batchSize));
       org.apache.beam.sdk.io.Read.Unbounded<List<ClickEvent>> unbounded = org.apache.beam.sdk.io.Read.from(source);
       PCollection<List<ClickEvent>> records;
       if (!bounded) {
@@ -164,12 +196,15 @@ public final class FlumeIO {
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("sinkAddresses", String.join(",", addresses)).withLabel("SparkSink addresses"))
-          .add(DisplayData.item("batchSize", batchSize).withLabel("Events per getEventBatch"))
-          .add(DisplayData.item("maxOutOfOrderness", Duration.millis(maxOutOfOrdernessMillis))
-              .withLabel("Watermark slack"))
-          .addIfNotDefault(DisplayData.item("maxNumRecords", maxNumRecords).withLabel("Stop after events"),
-              Long.MAX_VALUE);
+      builder.add(DisplayData.item("sinkAddresses", String.join(",", getSinkAddresses()))
+              .withLabel("SparkSink addresses"))
+          .add(DisplayData.item("batchSize", getBatchSize()).withLabel("Events per getEventBatch"))
+          .add(DisplayData.item("maxOutOfOrderness", getMaxOutOfOrderness()).withLabel("Watermark slack"))
+          .add(DisplayData.item("idleTimeout", getIdleTimeout()).withLabel("Idle split timeout"))
+          .add(DisplayData.item("pollTimeout", getPollTimeout()).withLabel("getEventBatch connection check"))
+          .addIfNotDefault(DisplayData.item("maxNumRecords", getMaxNumRecords()).withLabel("Stop after events"),
+              Long.MAX_VALUE)
+          .addIfNotNull(DisplayData.item("maxReadTime", getMaxReadTime()).withLabel("Stop after"));
     }
   }
 
