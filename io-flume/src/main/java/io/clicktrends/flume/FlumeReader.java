@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.spark.streaming.flume.sink.EventBatch;
@@ -36,8 +35,6 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
   private static final Logger LOG = LoggerFactory.getLogger(FlumeReader.class);
   private static final long MIN_BACKOFF_MILLIS = 500;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
-  /** Events received from SparkSinks in this JVM, redeliveries included (before any runner dedup); for tests. */
-  static final AtomicLong RECEIVED = new AtomicLong();
 
   private final FlumeSource source;
   private final String address;
@@ -232,7 +229,7 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     }
     currentBatch = batch.getSequenceNumber();
     currentBatchInMark = false;
-    RECEIVED.addAndGet(batch.getEvents().size());
+    WorkerState.COUNTERS.eventsReceived.addAndGet(batch.getEvents().size());
     for (SparkSinkEvent e : batch.getEvents()) {
       ClickEvent event = decode(e);
       if (event != null) {

@@ -2,7 +2,6 @@ package io.clicktrends.flume;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The eventIds one read has output in this JVM within the last 10 minutes, at most 100,000 (the bounds of the
@@ -16,14 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RecentEventIds {
   private static final long KEEP_MILLIS = 10 * 60_000;
   private static final int MAX_IDS = 100_000;
-  private static final Map<String, RecentEventIds> BY_READ = new ConcurrentHashMap<>();
 
   private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>(1024, 0.75f, true);
 
   private RecentEventIds() {}
 
   static RecentEventIds of(String readId) {
-    return BY_READ.computeIfAbsent(readId, r -> new RecentEventIds());
+    return WorkerState.RECENT_EVENT_IDS.computeIfAbsent(readId, r -> new RecentEventIds());
   }
 
   /** True the first time {@code eventId} is offered within the last 10 minutes; false for a repeat. */

@@ -1,10 +1,6 @@
 package io.clicktrends.flume;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.streaming.flume.sink.EventBatch;
 
@@ -24,12 +20,6 @@ import org.apache.spark.streaming.flume.sink.EventBatch;
  */
 final class RequestHandoff {
   static final long KEEP_MILLIS = 10_000;
-  private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "flumeio-handoff-expiry");
-    t.setDaemon(true);
-    return t;
-  });
-  private static final ConcurrentMap<String, Waiting> BY_ADDRESS = new ConcurrentHashMap<>();
 
   /** A connection still opening, or an open one and its getEventBatch (if any) sent at {@code sentAt}. */
   record Waiting(String address, CompletableFuture<SinkConnection> opening, SinkConnection connection,
@@ -60,12 +50,12 @@ final class RequestHandoff {
   /** Leaves {@code waiting} for the next reader of its sink; one left earlier and not taken is retired. */
   static void leave(Waiting waiting) {
     String address = waiting.address();
-    Waiting previous = BY_ADDRESS.put(address, waiting);
+    Waiting previous = WorkerState.WAITING_REQUESTS.put(address, waiting);
     if (previous != null) {
       previous.retire();
     }
-    EXPIRY.schedule(() -> {
-      if (BY_ADDRESS.remove(address, waiting)) {
+    WorkerState.HANDOFF_EXPIRY.schedule(() -> {
+      if (WorkerState.WAITING_REQUESTS.remove(address, waiting)) {
         waiting.retire();
       }
     }, KEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -73,12 +63,12 @@ final class RequestHandoff {
 
   /** What is left for {@code address} now, without taking it; for tests. */
   static Waiting peek(String address) {
-    return BY_ADDRESS.get(address);
+    return WorkerState.WAITING_REQUESTS.get(address);
   }
 
   /** What a closed reader of {@code address} left, if anything and still usable; else null. */
   static Waiting take(String address) {
-    Waiting w = BY_ADDRESS.remove(address);
+    Waiting w = WorkerState.WAITING_REQUESTS.remove(address);
     if (w != null && !w.usable()) {
       w.retire(); // closes it; an answer that did arrive is nacked
       return null;

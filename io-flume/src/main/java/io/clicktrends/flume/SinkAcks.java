@@ -1,9 +1,6 @@
 package io.clicktrends.flume;
 
 import java.io.IOException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +11,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SinkAcks {
   private static final Logger LOG = LoggerFactory.getLogger(SinkAcks.class);
-  private static final ConcurrentMap<String, SinkConnection> CONNECTIONS = new ConcurrentHashMap<>();
-  private static final ConcurrentMap<String, Object> LOCKS = new ConcurrentHashMap<>();
-  /** Batches acked in this JVM; for logs and tests. */
-  static final AtomicLong ACKED = new AtomicLong();
 
   private SinkAcks() {}
 
@@ -41,11 +34,11 @@ final class SinkAcks {
       try {
         c = connection(address, connectTimeoutMillis);
         c.ack(sequenceNumber);
-        ACKED.incrementAndGet();
+        WorkerState.COUNTERS.batchesAcked.incrementAndGet();
         return;
       } catch (IOException | RuntimeException e) {
         if (c != null) {
-          CONNECTIONS.remove(address, c);
+          WorkerState.ACK_CONNECTIONS.remove(address, c);
           c.close();
         }
         if (attempt == 2) {
@@ -58,16 +51,16 @@ final class SinkAcks {
   }
 
   private static SinkConnection connection(String address, int connectTimeoutMillis) throws IOException {
-    SinkConnection c = CONNECTIONS.get(address);
+    SinkConnection c = WorkerState.ACK_CONNECTIONS.get(address);
     if (c != null && c.isOpen()) {
       return c;
     }
     // One lock per address: a frozen agent delays only its own acks, not every agent's.
-    synchronized (LOCKS.computeIfAbsent(address, a -> new Object())) {
-      c = CONNECTIONS.get(address);
+    synchronized (WorkerState.ACK_CONNECTION_LOCKS.computeIfAbsent(address, a -> new Object())) {
+      c = WorkerState.ACK_CONNECTIONS.get(address);
       if (c == null || !c.isOpen()) {
         c = SinkConnection.openWithin(address, connectTimeoutMillis);
-        CONNECTIONS.put(address, c);
+        WorkerState.ACK_CONNECTIONS.put(address, c);
       }
       return c;
     }

@@ -4,8 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.avro.ipc.CallFuture;
 import org.apache.avro.ipc.Callback;
 import org.apache.avro.ipc.netty.NettyTransceiver;
@@ -22,19 +20,12 @@ import org.apache.spark.streaming.flume.sink.SparkFlumeProtocol;
  * afterwards {@link #requestBatch} is truly asynchronous. One requestor per transceiver (a second one fails).
  */
 final class SinkConnection implements Closeable {
-  private static final ExecutorService CONNECTOR = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "flumeio-connect");
-    t.setDaemon(true);
-    return t;
-  });
   private static final String HANDSHAKE_PROBE = "clicktrends-handshake-probe";
   /** Longest wait for the answer to an ack or nack: a frozen or cut-off agent must not hold a runner thread. */
   static final long RPC_TIMEOUT_MILLIS = 30_000;
   /** How long a retired connection waits for its parked getEventBatch's answer (to nack it) before closing. */
   private static final long RETIRE_WAIT_MILLIS = 10 * 60_000;
 
-  /** Connections opened in this JVM; for tests. */
-  static final java.util.concurrent.atomic.AtomicLong OPENED = new java.util.concurrent.atomic.AtomicLong();
 
   private final String address;
   private final NettyTransceiver transceiver;
@@ -54,7 +45,7 @@ final class SinkConnection implements Closeable {
       SparkFlumeProtocol.Callback c = SpecificRequestor.getClient(SparkFlumeProtocol.Callback.class, t);
       c.ack(HANDSHAKE_PROBE); // completes the handshake; the sink ignores unknown sequence numbers (an ack, not a nack:
       // the sink logs "Spark failed to commit transaction" for every nack, known or not)
-      OPENED.incrementAndGet();
+      WorkerState.COUNTERS.connectionsOpened.incrementAndGet();
       return new SinkConnection(address, t, c);
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -73,7 +64,7 @@ final class SinkConnection implements Closeable {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, CONNECTOR);
+    }, WorkerState.CONNECTOR);
     CompletableFuture<SinkConnection> bounded = opening.copy()
         .orTimeout(connectTimeoutMillis + RPC_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     bounded.whenComplete((c, error) -> {
@@ -133,7 +124,7 @@ final class SinkConnection implements Closeable {
       } finally {
         close();
       }
-    }, CONNECTOR);
+    }, WorkerState.CONNECTOR);
   }
 
   synchronized void ack(String sequenceNumber) throws IOException {

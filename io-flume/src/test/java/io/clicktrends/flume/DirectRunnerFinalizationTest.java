@@ -61,18 +61,18 @@ public class DirectRunnerFinalizationTest {
     opts.setStreaming(true);
     opts.as(DirectOptions.class).setBlockOnRun(false); // run() of an unbounded pipeline would otherwise never return
     Pipeline p = Pipeline.create(opts);
-    long ackedBefore = SinkAcks.ACKED.get();
+    long ackedBefore = WorkerState.COUNTERS.batchesAcked.get();
     p.apply(FlumeIO.read().withSinkAddresses(AGENT.agent.sparkSinkAddress()).withBatchSize(20))
         .apply(ParDo.of(new Count()));
     PipelineResult result = p.run();
     try {
       TestAgent.await("50 streamed events", Duration.ofSeconds(60), () -> seen("u-") >= 50);
       TestAgent.await("acks of the first two batches", Duration.ofSeconds(30),
-          () -> SinkAcks.ACKED.get() - ackedBefore >= 2);
+          () -> WorkerState.COUNTERS.batchesAcked.get() - ackedBefore >= 2);
       send("v-", 5); // reading these makes the runner take a new mark and finalize the one with the third batch
       TestAgent.await("5 more streamed events", Duration.ofSeconds(30), () -> seen("v-") >= 5);
       TestAgent.await("ack of the third batch", Duration.ofSeconds(30),
-          () -> SinkAcks.ACKED.get() - ackedBefore >= 3);
+          () -> WorkerState.COUNTERS.batchesAcked.get() - ackedBefore >= 3);
     } finally {
       result.cancel();
     }

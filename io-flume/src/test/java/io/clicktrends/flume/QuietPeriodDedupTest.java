@@ -62,21 +62,21 @@ public class QuietPeriodDedupTest {
     Pipeline p = Pipeline.create(opts);
     p.apply(FlumeIO.read().withSinkAddresses(AGENT.agent.sparkSinkAddress()).withBatchSize(20))
         .apply(ParDo.of(new Record()));
-    long receivedBefore = FlumeReader.RECEIVED.get();
+    long receivedBefore = WorkerState.COUNTERS.eventsReceived.get();
     send("w1-", 30);
     PipelineResult result = p.run();
     long t0 = System.nanoTime();
     try {
       TestAgent.await("first wave", Duration.ofSeconds(60), () -> distinct("w1-") >= 30);
       long wave1At = System.nanoTime();
-      long receivedWave1 = FlumeReader.RECEIVED.get(); // may exceed 30 if a re-created reader's poll was nacked
+      long receivedWave1 = WorkerState.COUNTERS.eventsReceived.get(); // may exceed 30 if a re-created reader's poll was nacked
       // Quiet period: nothing is sent, so the runner never finalizes the mark holding the last wave-1 batch; the sink
       // rolls it back after its timeout and the reader's parked getEventBatch receives it again. Every wave-1 event
       // is out and the DirectRunner re-creates (closes) readers only after a bundle that read something, so whatever
       // arrives now is that redelivery. Wait for exactly that, not for a fixed time.
       TestAgent.await("the sink's rollback and redelivery of the last first-wave batch",
-          Duration.ofSeconds(SINK_TIMEOUT_SECONDS + 15), () -> FlumeReader.RECEIVED.get() > receivedWave1);
-      long redelivered = FlumeReader.RECEIVED.get() - receivedWave1;
+          Duration.ofSeconds(SINK_TIMEOUT_SECONDS + 15), () -> WorkerState.COUNTERS.eventsReceived.get() > receivedWave1);
+      long redelivered = WorkerState.COUNTERS.eventsReceived.get() - receivedWave1;
       System.out.printf("QuietPeriodDedupTest: %d events redelivered %d ms after the first wave was output%n",
           redelivered, (System.nanoTime() - wave1At) / 1_000_000);
       send("w2-", 10); // behind the redelivered events on the same reader: once these are out, those went through
@@ -85,7 +85,7 @@ public class QuietPeriodDedupTest {
       result.cancel();
     }
     System.out.printf("QuietPeriodDedupTest: %d ms from run() to the second wave%n", (System.nanoTime() - t0) / 1_000_000);
-    assertThat("events received, redeliveries included", FlumeReader.RECEIVED.get() - receivedBefore,
+    assertThat("events received, redeliveries included", WorkerState.COUNTERS.eventsReceived.get() - receivedBefore,
         greaterThan(40L));
     assertThat(distinct("w1-"), equalTo(30L));
     assertThat(distinct("w2-"), equalTo(10L));

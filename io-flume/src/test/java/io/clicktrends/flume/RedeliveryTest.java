@@ -55,9 +55,9 @@ public class RedeliveryTest {
 
     FlumeReader second = reader();
     assertThat(readIds(second, 10), equalTo(firstIds));
-    long ackedBefore = SinkAcks.ACKED.get();
+    long ackedBefore = WorkerState.COUNTERS.batchesAcked.get();
     second.getCheckpointMark().finalizeCheckpoint();
-    assertThat(SinkAcks.ACKED.get(), greaterThan(ackedBefore));
+    assertThat(WorkerState.COUNTERS.batchesAcked.get(), greaterThan(ackedBefore));
     second.close();
 
     send("marker-", 1);
@@ -146,14 +146,14 @@ public class RedeliveryTest {
     FlumeIOTestAccess.startUntilWaiting(first);
     FlumeCheckpointMark mark = first.getCheckpointMark();
     first.close(); // as the SparkRunner closes a reader whose micro-batch was slow
-    long opened = SinkConnection.OPENED.get();
+    long opened = WorkerState.COUNTERS.connectionsOpened.get();
 
     send("h-", 5);
     FlumeReader second = split.createReader(options, mark);
     assertThat(readIds(second, 5), equalTo(Set.of("h-0", "h-1", "h-2", "h-3", "h-4")));
     // Before, the first reader's request took the events only to nack them, and the second reader had to connect
     // and handshake again, which on a loaded machine often took longer than a micro-batch's 200 ms read.
-    assertThat("connections opened for the second reader", SinkConnection.OPENED.get() - opened, equalTo(0L));
+    assertThat("connections opened for the second reader", WorkerState.COUNTERS.connectionsOpened.get() - opened, equalTo(0L));
     second.getCheckpointMark().finalizeCheckpoint();
     second.close();
   }
@@ -161,7 +161,7 @@ public class RedeliveryTest {
   @Test
   public void aReaderClosedWhileConnectingLeavesTheConnectionToTheNextReader() throws Exception {
     FlumeSource split = split();
-    long opened = SinkConnection.OPENED.get();
+    long opened = WorkerState.COUNTERS.connectionsOpened.get();
     FlumeReader first = split.createReader(options, null);
     assertThat(first.start(), equalTo(false)); // starts connecting in the background, never waits for it
     FlumeCheckpointMark mark = first.getCheckpointMark();
@@ -170,7 +170,7 @@ public class RedeliveryTest {
     send("o-", 3);
     FlumeReader second = split.createReader(options, mark);
     assertThat(readIds(second, 3), equalTo(Set.of("o-0", "o-1", "o-2")));
-    assertThat("connections opened for both readers", SinkConnection.OPENED.get() - opened, equalTo(1L));
+    assertThat("connections opened for both readers", WorkerState.COUNTERS.connectionsOpened.get() - opened, equalTo(1L));
     second.getCheckpointMark().finalizeCheckpoint();
     second.close();
   }
