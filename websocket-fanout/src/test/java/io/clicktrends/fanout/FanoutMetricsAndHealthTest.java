@@ -61,6 +61,8 @@ public class FanoutMetricsAndHealthTest {
     HttpResponse<String> r = get(s, "/metrics");
     assertThat(r.statusCode(), equalTo(200));
     assertThat(r.headers().firstValue("content-type").orElse(""), containsString("text/plain; version=0.0.4"));
+    // kept for people who want to see a scrape
+    java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics-scrape.txt"), r.body());
     return PrometheusText.parse(r.body());
   }
 
