@@ -300,6 +300,42 @@ public class DashboardBrowserTest {
     }
   }
 
+  /**
+   * On `online` and when the page becomes visible, a page waiting out its backoff connects at once; a live page
+   * keeps its socket. Counted by wrapping the page's WebSocket constructor: the dispatch is synchronous.
+   */
+  @Test
+  public void reconnectsAtOnceOnOnlineAndVisibilityChange() throws Exception {
+    String exchange = "clicktrends.test.dashboard.online." + UUID.randomUUID();
+    FanoutServer running = FanoutServer.start(FanoutConfig.defaults().withPort(0).withBindHost("127.0.0.1")
+        .withRabbitmqUri(broker.uri()).withExchange(exchange));
+    try {
+      driver.get(running.uri().toString());
+      waitUpTo(Duration.ofSeconds(10)).until(d -> connection().equals("live"));
+      String wrap = "window.__sockets = 0; var W = window.WebSocket;"
+          + "window.WebSocket = function (u) { window.__sockets++; return new W(u); };"
+          + "window.WebSocket.OPEN = W.OPEN;";
+      driver.executeScript(wrap);
+      Object whileLive = driver.executeScript("window.dispatchEvent(new Event('online'));"
+          + "document.dispatchEvent(new Event('visibilitychange')); return window.__sockets;");
+      assertThat("a live page keeps its socket", ((Number) whileLive).intValue(), equalTo(0));
+
+      running.close();
+      running = null;
+      waitUpTo(Duration.ofSeconds(10)).until(d -> connection().startsWith("disconnected"));
+      // the page's own retries run from timers, never inside this synchronous script: count only the dispatch's
+      assertThat(((Number) driver.executeScript("var n = window.__sockets; window.dispatchEvent(new Event('online'));"
+          + " return window.__sockets - n;")).intValue(), equalTo(1));
+      assertThat(((Number) driver.executeScript("var n = window.__sockets;"
+          + " document.dispatchEvent(new Event('visibilitychange')); return window.__sockets - n;")).intValue(),
+          equalTo(1));
+    } finally {
+      if (running != null) {
+        running.close();
+      }
+    }
+  }
+
   /** Badges and muted text meet WCAG AA: a contrast of 4.5:1 against what lies behind them. */
   @Test
   public void badgesAndMutedTextHaveAaContrast() throws Exception {
