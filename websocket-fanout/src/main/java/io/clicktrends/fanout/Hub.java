@@ -53,12 +53,14 @@ final class Hub {
       metrics.trendsFuture.inc();
       return;
     }
-    metrics.recordArrival(t.dimension(), t.kind(), receivedAtMillis, t.trend().getWindowEnd().toEpochMilli());
+    metrics.recordArrival(t.dimension(), t.kind(), receivedAtMillis);
     if (!store.offer(t, receivedAtMillis)) {
       metrics.trendsIgnored.inc();
       return;
     }
     metrics.trendsAccepted.inc();
+    // accepted only: a redelivered or replayed old window says nothing about the pipeline's delay
+    metrics.recordDelay(t.dimension(), t.kind(), receivedAtMillis, t.trend().getWindowEnd().toEpochMilli());
     metrics.lastUpdateNanos.set(receivedNanos);
     String message = Envelopes.trend(t, labels, receivedAtMillis);
     for (ClientSession c : clients) {

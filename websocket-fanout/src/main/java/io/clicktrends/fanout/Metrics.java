@@ -49,7 +49,7 @@ final class Metrics {
       .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
       .classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
   final Histogram endToEndDelay = Histogram.builder().name("clicktrends_fanout_end_to_end_delay_seconds")
-      .help("A trend's arrival at this service minus its window's end, per dimension and kind (top or rising).")
+      .help("An accepted trend's arrival at this service minus its window's end, per dimension and kind (top or rising).")
       .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
       .labelNames("dimension", "kind")
       .classicOnly().classicUpperBounds(DELAY_BUCKETS).withoutExemplars().register(registry);
@@ -81,10 +81,14 @@ final class Metrics {
     broadcastLatency.observe(nanos / 1e9);
   }
 
-  /** A trend message of {@code dimension} and {@code kind} arrived at {@code arrivalMillis}, for a window ending at {@code windowEndMillis}. */
-  void recordArrival(String dimension, String kind, long arrivalMillis, long windowEndMillis) {
-    endToEndDelay.labelValues(dimension, kind).observe((arrivalMillis - windowEndMillis) / 1e3);
+  /** A trend of {@code dimension} and {@code kind} arrived at {@code arrivalMillis} (epoch ms). */
+  void recordArrival(String dimension, String kind, long arrivalMillis) {
     lastTrendTimestamp.labelValues(dimension, kind).set(arrivalMillis / 1e3);
+  }
+
+  /** An accepted trend arrived at {@code arrivalMillis} for a window ending at {@code windowEndMillis}. */
+  void recordDelay(String dimension, String kind, long arrivalMillis, long windowEndMillis) {
+    endToEndDelay.labelValues(dimension, kind).observe((arrivalMillis - windowEndMillis) / 1e3);
   }
 
   String contentType() {
