@@ -70,6 +70,10 @@ public final class LocalSystem implements Callable<Integer> {
   @Option(names = "--sparkSinkPort", paramLabel = "N", description = "Flume SparkSink port (the pipeline pulls).")
   int sparkSinkPort = 41416;
 
+  @Option(names = "--metricsPort", paramLabel = "N", description = "Port of the pipeline's Beam counters in the"
+      + " Prometheus format (/metrics); 0 = off.")
+  int metricsPort = 9464;
+
   PipelineOptionsCli pipelineOptions;
 
   public static void main(String[] args) {
@@ -140,6 +144,9 @@ public final class LocalSystem implements Callable<Integer> {
     requireFree(listenAddress, avroPort, "the Flume Avro source", "--avroPort");
     requireFree(listenAddress, httpPort, "the Flume HTTP source", "--httpPort");
     requireFree(listenAddress, sparkSinkPort, "the Flume SparkSink", "--sparkSinkPort");
+    if (metricsPort != 0) {
+      requireFree(listenAddress, metricsPort, "the pipeline's metrics", "--metricsPort");
+    }
     Files.createDirectories(dataDir);
 
     Parts parts = new Parts();
@@ -174,6 +181,11 @@ public final class LocalSystem implements Callable<Integer> {
       List<String> args = pipelineArgs(broker == null ? null : broker.uri(), agent.sparkSinkAddress());
       pipeline = ClicktrendsPipeline.build(ClicktrendsPipeline.parse(args.toArray(String[]::new))).run();
       parts.started("pipeline", pipeline::cancel);
+      if (metricsPort != 0) {
+        part = "pipeline metrics";
+        PipelineMetricsEndpoint endpoint = PipelineMetricsEndpoint.start(pipeline, listen, metricsPort);
+        parts.started("pipeline metrics", endpoint::close);
+      }
     } catch (Exception e) {
       return failed(parts, hook, part + ": " + reason(e));
     }
@@ -237,6 +249,10 @@ public final class LocalSystem implements Callable<Integer> {
     }
     System.err.printf("  send clicks      avro://%s:%d (Flume RpcClient), POST %s (JSON)%n", host, agent.avroPort(),
         agent.httpEndpoint());
+    if (metricsPort != 0) {
+      System.err.printf("  pipeline metrics http://%s:%d/metrics (Beam counters: dead letters, dropped as late,"
+          + " missing keys)%n", host, metricsPort);
+    }
     System.err.printf("  data             %s (Flume channels; ingest dead letters in %s)%n",
         dataDir.toAbsolutePath(), agent.deadLetterDir());
     System.err.printf("  archive          %s (Avro by hour, written by the pipeline, rolled every %s)%n",
