@@ -14,10 +14,12 @@
   var arrived = {};   // dimension -> this page's clock (ms) when its latest trend arrived at the service
   var history = {};   // dimension -> { totals: {windowEndMs: total}, counts: {windowEndMs: {key: count}} }
   var charts = {};    // dimension -> uPlot of the window total
+  var sparks = {};    // dimension|kind -> the uPlot sparklines shown (destroyed before each re-render: uPlot listens on window)
   var backoffMs = 500;
   var socket = null;
   var retryTimer = null;
   var lastMessageAt = 0;
+  var silentSince = 0;  // when the last message came before the watchdog gave the socket up; 0 while all is well
   var heartbeatMs = 15000;
   var connection = document.getElementById('connection');
   var container = document.getElementById('dimensions');
@@ -200,7 +202,7 @@
 
   function signed(n) { return (n > 0 ? '+' : n < 0 ? '−' : '±') + count(Math.abs(n)); }
 
-  function sparkline(dimension, key) {
+  function sparkline(dimension, key, made) {
     var span = el('span', 'spark');
     var h = history[dimension];
     var ends = Object.keys(h.counts).map(Number).sort(function (a, b) { return a - b; });
@@ -211,11 +213,11 @@
         ? 'count over the last hour: ' + known.map(count).join(', ')
         : 'no history yet');
     if (known.length > 1 && window.uPlot) {
-      new window.uPlot({
+      made.push(new window.uPlot({
         width: 64, height: 18, pxAlign: false, cursor: { show: false }, legend: { show: false },
         scales: { x: { time: false } }, axes: [{ show: false }, { show: false }],
         series: [{}, { stroke: '#2160a0', width: 1, spanGaps: true, points: { show: false } }]
-      }, [ends, ys], span);
+      }, [ends, ys], span));
     }
     return span;
   }
@@ -229,6 +231,8 @@
     var prev = previous[id(dimension, kind)];
     var max = t.items.length ? t.items[0].count : 1;
     var rows = document.createDocumentFragment();
+    (sparks[id(dimension, kind)] || []).forEach(function (u) { u.destroy(); });
+    var made = sparks[id(dimension, kind)] = [];
     t.items.forEach(function (item, i) {
       var li = el('li');
       li.setAttribute('data-key', item.key);
@@ -250,7 +254,7 @@
       if (hasLabel) { cell.appendChild(el('span', 'rawkey', item.key)); }
       cell.title = hasLabel ? item.label + ' (' + item.key + ')' : item.key;
       li.appendChild(cell);
-      li.appendChild(sparkline(dimension, item.key));
+      li.appendChild(sparkline(dimension, item.key, made));
       var c = el('span', 'count', count(item.count));
       var change;
       if (kind === 'rising' && typeof item.previous === 'number') {
@@ -357,13 +361,21 @@
     } else if (m.type === 'trend' && shown(m.trend.dimension)) {
       accept(m.trend);
     }
-    if (connection.className.indexOf('silent') >= 0) { setConnection('live', 'live'); }
+  }
+
+  // After a silence the badge says so until a socket opens again, whatever the attempts in between show.
+  function showSilent() {
+    setConnection('silent', 'no data for ' + Math.floor((Date.now() - silentSince) / 1000) + ' s · reconnecting');
   }
 
   function scheduleReconnect() {
     var wait = backoffMs;
     backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-    setConnection('down', 'disconnected · retrying in ' + Math.round(wait / 100) / 10 + ' s');
+    if (silentSince) {
+      showSilent();
+    } else {
+      setConnection('down', 'disconnected · retrying in ' + Math.round(wait / 100) / 10 + ' s');
+    }
     clearTimeout(retryTimer);
     retryTimer = setTimeout(connect, wait + Math.random() * 250);
   }
@@ -380,9 +392,14 @@
     var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
     var ws = new WebSocket(scheme + location.host + '/ws');
     socket = ws;
-    setConnection('connecting', 'connecting…');
+    if (silentSince) {
+      showSilent();
+    } else {
+      setConnection('connecting', 'connecting…');
+    }
     ws.onopen = function () {
       backoffMs = 500;
+      silentSince = 0;
       lastMessageAt = Date.now();
       setConnection('live', 'live');
       if (wantedList) {
@@ -413,16 +430,14 @@
   // network), so the badge leaves "live" and the page connects anew.
   setInterval(function () {
     Object.keys(arrived).forEach(freshness);
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      var silent = Date.now() - lastMessageAt;
-      if (silent > 2.5 * heartbeatMs) {
-        setConnection('silent', 'no data for ' + Math.floor(silent / 1000) + ' s · reconnecting');
-        var dead = socket;
-        socket = null;
-        abandon(dead);
-        scheduleReconnect();
-        setConnection('silent', 'no data for ' + Math.floor(silent / 1000) + ' s · reconnecting');
-      }
+    if (socket && socket.readyState === WebSocket.OPEN && Date.now() - lastMessageAt > 2.5 * heartbeatMs) {
+      silentSince = lastMessageAt;
+      var dead = socket;
+      socket = null;
+      abandon(dead);
+      scheduleReconnect();
+    } else if (silentSince) {
+      showSilent();
     }
   }, 1000);
 
