@@ -36,6 +36,7 @@ final class TestAgent extends ExternalResource {
   long startMillis;
   private final int sinkTimeoutSeconds;
   private final Map<String, String> overrides;
+  private boolean monitored;
 
   /** The production sink timeout (120 s): an unacked batch does not come back on its own during a test. */
   TestAgent() {
@@ -51,6 +52,12 @@ final class TestAgent extends ExternalResource {
   TestAgent(int sinkTimeoutSeconds, Map<String, String> overrides) {
     this.sinkTimeoutSeconds = sinkTimeoutSeconds;
     this.overrides = Map.copyOf(overrides);
+  }
+
+  /** With Flume's HTTP monitoring on a free port ({@code agent.monitoringEndpoint()}). */
+  TestAgent monitored() {
+    this.monitored = true;
+    return this;
   }
 
   @Override
@@ -76,6 +83,7 @@ final class TestAgent extends ExternalResource {
         .freePorts()
         .accessLogs(logDir + "/access.*\\.log")
         .sinkTimeoutSeconds(sinkTimeoutSeconds)
+        .monitoringPort(monitored ? FlumeAgent.freePort() : 0)
         .build()
         .start(Duration.ofSeconds(60));
     startMillis = (System.nanoTime() - t0) / 1_000_000;

@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code clicktrends_pipeline_dead_letters_total{reason}}: records dead-lettered by the pipeline's validation,
  *       per {@code RejectReason} (Beam counter {@code clicktrends:deadletter_<REASON>});
- *   <li>{@code clicktrends_pipeline_missing_key_total{dimension}}: events of a dimension's type without its key
+ *   <li>{@code clicktrends_pipeline_missing_keys_total{dimension}}: events of a dimension's type without its key
  *       ({@code clicktrends:missing_key_<dimension>});
  *   <li>{@code clicktrends_pipeline_dropped_too_late_total}: (event, window) pairs dropped behind the allowed
  *       lateness by the incremental engine ({@code clicktrends:dropped_too_late}), and
- *       {@code clicktrends_pipeline_beam_dropped_due_to_lateness_total} for Beam's own counter (reference engine);
+ *       {@code clicktrends_pipeline_dropped_due_to_lateness_total} for Beam's own counter (reference engine);
  *   <li>{@code clicktrends_pipeline_<name>_total} for any other counter of the {@code clicktrends} namespace.
  * </ul>
  */
@@ -57,7 +57,7 @@ public final class PipelineMetricsEndpoint implements AutoCloseable {
   }
 
   /** Serves {@code result}'s counters (none while it is null); {@code port} 0 = any free. */
-  static PipelineMetricsEndpoint start(String host, int port, Supplier<PipelineResult> result) throws IOException {
+  public static PipelineMetricsEndpoint start(String host, int port, Supplier<PipelineResult> result) throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     registry.register(new BeamCounters(result));
@@ -97,13 +97,13 @@ public final class PipelineMetricsEndpoint implements AutoCloseable {
         String name = c.getName().getName();
         long value = attempted(c);
         if (name.equals(PipelineMetrics.BEAM_DROPPED_DUE_TO_LATENESS)) {
-          add(families, "beam_dropped_due_to_lateness", Labels.EMPTY, value);
+          add(families, "dropped_due_to_lateness", Labels.EMPTY, value);
         } else if (!namespace.equals(PipelineMetrics.NAMESPACE)) {
           continue;
         } else if (name.startsWith("deadletter_")) {
           add(families, "dead_letters", Labels.of("reason", name.substring("deadletter_".length())), value);
         } else if (name.startsWith("missing_key_")) {
-          add(families, "missing_key", Labels.of("dimension", name.substring("missing_key_".length())), value);
+          add(families, "missing_keys", Labels.of("dimension", name.substring("missing_key_".length())), value);
         } else {
           add(families, name.replaceAll("[^a-zA-Z0-9_]", "_"), Labels.EMPTY, value);
         }

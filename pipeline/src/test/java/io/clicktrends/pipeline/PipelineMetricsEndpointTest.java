@@ -55,7 +55,7 @@ public class PipelineMetricsEndpointTest {
       Map<String, Double> samples = parse(text);
       assertThat(text, samples.get("clicktrends_pipeline_dead_letters_total{reason=\"MALFORMED_JSON\"}"),
           equalTo(2.0));
-      assertThat(text, samples.get("clicktrends_pipeline_missing_key_total{dimension=\"search\"}"), equalTo(1.0));
+      assertThat(text, samples.get("clicktrends_pipeline_missing_keys_total{dimension=\"search\"}"), equalTo(1.0));
       assertThat(text, samples, hasKey("jvm_memory_used_bytes{area=\"heap\"}"));
       assertThat(samples.get("jvm_memory_used_bytes{area=\"heap\"}"), greaterThan(0.0));
     }

@@ -35,6 +35,11 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--sparkSinkPort", paramLabel = "N", description = "SparkSink port.")
   int sparkSinkPort = 41416;
 
+  @Option(names = "--monitoringPort", paramLabel = "N", description = "Flume's HTTP monitoring (every counter group,"
+      + " the ETL step's valid / dead-lettered per reason / ignored among them, as JSON at /metrics) on this port;"
+      + " 0 = off. Flume's monitoring server listens on every interface (41417 is the documented port).")
+  int monitoringPort;
+
   @Option(names = "--accessLogs", paramLabel = "REGEX", description = "Also tail access logs: files matching this"
       + " regular expression (e.g. /var/log/nginx/access\\.log).")
   String accessLogs;
@@ -56,7 +61,11 @@ public final class AgentCommand implements Callable<Integer> {
     LocalSystem.requireFree(address, avroPort, "the Avro source", "--avroPort");
     LocalSystem.requireFree(address, httpPort, "the HTTP source", "--httpPort");
     LocalSystem.requireFree(address, sparkSinkPort, "the SparkSink", "--sparkSinkPort");
-    FlumeAgent.Builder b = FlumeAgent.builder().dataDir(dataDir).bind(listen)
+    if (monitoringPort != 0) { // Flume's monitoring server binds every interface
+      LocalSystem.requireFree(InetAddress.getByName("0.0.0.0"), monitoringPort, "Flume's monitoring",
+          "--monitoringPort");
+    }
+    FlumeAgent.Builder b = FlumeAgent.builder().dataDir(dataDir).bind(listen).monitoringPort(monitoringPort)
         .avroPort(avroPort).httpPort(httpPort).sparkSinkPort(sparkSinkPort);
     if (accessLogs != null) {
       b.accessLogs(accessLogs);

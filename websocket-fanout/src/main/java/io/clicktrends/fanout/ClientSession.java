@@ -152,7 +152,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
     if (!removed) {
       queue.pollFirst();
     }
-    metrics.dropped.increment();
+    metrics.dropped.inc();
     if (droppedHere++ % 100 == 0) {
       LOG.warn("{} is slow: send queue full ({} messages), dropping the oldest ({} dropped so far)",
           id, capacity, droppedHere);
@@ -166,7 +166,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
   }
 
   private void sent(Outgoing o) {
-    metrics.messagesOut.increment();
+    metrics.messagesOut.inc();
     if (o.receivedNanos() > 0) {
       metrics.recordLatency(System.nanoTime() - o.receivedNanos());
     }
@@ -211,7 +211,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
     }
     closed = true;
     queue.clear();
-    metrics.disconnectedSlow.increment();
+    metrics.disconnectedSlow.inc();
     LOG.warn("disconnecting {} ({}): {}", id, session.getRemoteSocketAddress(), reason);
     // a stalled peer would never read a close frame: drop the connection
     session.disconnect();

@@ -3,8 +3,7 @@ package io.clicktrends.fanout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clicktrends.schema.Trend;
-import io.clicktrends.schema.TrendJson;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
 
@@ -12,34 +11,50 @@ import java.util.Set;
  * The messages sent to browsers. Every one is a JSON object with a {@code type}:
  *
  * <ul>
- *   <li>{@code {"type":"snapshot","trends":[Trend...],"previous":[Trend...]}}: on connect and after a
- *       subscription, the latest trend of each (subscribed) dimension and, where known, the one of
- *       the window before it (for rank movement);
+ *   <li>{@code {"type":"snapshot","trends":[Trend...],"previous":[Trend...],"serverTime":"...","heartbeatSeconds":15}}:
+ *       on connect and after a subscription, the latest trend of each (subscribed) dimension and kind and, where
+ *       known, the one of the window before it (for rank movement);
  *   <li>{@code {"type":"trend","trend":Trend}}: an update;
+ *   <li>{@code {"type":"heartbeat","serverTime":"..."}}: every {@code heartbeatSeconds}, so a page can tell a silent
+ *       connection from a quiet pipeline;
  *   <li>{@code {"type":"error","message":"..."}}: a client message the server did not understand.
  * </ul>
  *
- * Trend objects are the wire format of schemas/README.md.
+ * Trend objects are the wire format of schemas/README.md plus {@code kind} ({@code top} or {@code rising}), items'
+ * {@code previous}, {@code score} (rising trends) and {@code label} (from {@code --labels}), and {@code receivedAt},
+ * when this service received the trend.
  */
 final class Envelopes {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Envelopes() {}
 
-  static String snapshot(Collection<Trend> latest, Collection<Trend> previous, Set<String> dimensions) {
+  static String snapshot(Collection<TrendStore.Entry> latest, Collection<TrendStore.Entry> previous,
+      Set<String> dimensions, Labels labels, long serverTimeMillis, int heartbeatSeconds) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("type", "snapshot");
     ArrayNode trends = n.putArray("trends");
-    latest.stream().filter(t -> wanted(dimensions, t)).forEach(t -> trends.add(TrendJson.toNode(t)));
+    latest.stream().filter(e -> wanted(dimensions, e.message()))
+        .forEach(e -> trends.add(e.message().toNode(labels, e.receivedAtMillis())));
     ArrayNode prev = n.putArray("previous");
-    previous.stream().filter(t -> wanted(dimensions, t)).forEach(t -> prev.add(TrendJson.toNode(t)));
+    previous.stream().filter(e -> wanted(dimensions, e.message()))
+        .forEach(e -> prev.add(e.message().toNode(labels, e.receivedAtMillis())));
+    n.put("serverTime", Instant.ofEpochMilli(serverTimeMillis).toString());
+    n.put("heartbeatSeconds", heartbeatSeconds);
     return n.toString();
   }
 
-  static String trend(Trend t) {
+  static String trend(TrendMessage t, Labels labels, long receivedAtMillis) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("type", "trend");
-    n.set("trend", TrendJson.toNode(t));
+    n.set("trend", t.toNode(labels, receivedAtMillis));
+    return n.toString();
+  }
+
+  static String heartbeat(long serverTimeMillis) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("type", "heartbeat");
+    n.put("serverTime", Instant.ofEpochMilli(serverTimeMillis).toString());
     return n.toString();
   }
 
@@ -51,7 +66,7 @@ final class Envelopes {
   }
 
   /** A null set means all dimensions. */
-  static boolean wanted(Set<String> dimensions, Trend t) {
-    return dimensions == null || dimensions.contains(t.getDimension());
+  static boolean wanted(Set<String> dimensions, TrendMessage t) {
+    return dimensions == null || dimensions.contains(t.dimension());
   }
 }

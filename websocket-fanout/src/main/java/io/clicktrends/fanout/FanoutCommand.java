@@ -42,6 +42,14 @@ public final class FanoutCommand implements Callable<Integer> {
       + " disconnects.")
   int pingInterval = FanoutConfig.defaults().pingIntervalSeconds();
 
+  @Option(names = "--labels", paramLabel = "FILE", description = "CSV file of dimension,key,label rows: the"
+      + " dashboard shows the label in place of the key (e.g. a product name for a product id).")
+  java.nio.file.Path labels;
+
+  @Option(names = "--readinessStaleAfter", paramLabel = "SECONDS", description = "/health/ready fails when no trend"
+      + " arrived for this long after trends had been arriving.")
+  int readinessStaleAfter = FanoutConfig.defaults().readinessStaleAfterSeconds();
+
   @Option(names = "--exitWithParent", hidden = true,
       description = "Exit when the parent process does (bin/clicktrends local starts the service so).")
   boolean exitWithParent;
@@ -50,7 +58,8 @@ public final class FanoutCommand implements Callable<Integer> {
   FanoutConfig config() {
     return FanoutConfig.defaults().withPort(port).withBindHost(bindHost).withRabbitmqUri(rabbitmqUri)
         .withExchange(exchange).withAllowedOrigins(FanoutConfig.origins(allowedOrigins)).withClientQueue(clientQueue)
-        .withStallTimeoutSeconds(stallTimeout).withPingIntervalSeconds(pingInterval);
+        .withStallTimeoutSeconds(stallTimeout).withPingIntervalSeconds(pingInterval).withLabelsFile(labels)
+        .withReadinessStaleAfterSeconds(readinessStaleAfter);
   }
 
   @Override

@@ -42,8 +42,12 @@ public final class FanoutServer implements AutoCloseable {
 
   /** Starts the HTTP server at once and the broker consumer in the background (it retries). */
   public static FanoutServer start(FanoutConfig config) throws Exception {
+    Labels labels = config.labelsFile() == null ? Labels.NONE : Labels.load(config.labelsFile());
+    if (config.labelsFile() != null) {
+      LOG.info("{} labels from {}", labels.size(), config.labelsFile());
+    }
     Metrics metrics = new Metrics();
-    Hub hub = new Hub(metrics);
+    Hub hub = new Hub(metrics, labels, config.pingIntervalSeconds());
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
       Thread t = new Thread(r, "fanout-scheduler");
       t.setDaemon(true);
@@ -66,7 +70,7 @@ public final class FanoutServer implements AutoCloseable {
       container.addMapping("/ws", (req, resp, callback) -> {
         String origin = req.getHeaders().get("Origin");
         if (!origins.allows(origin, Request.getServerName(req), Request.getServerPort(req))) {
-          metrics.originRejected.increment();
+          metrics.originRejected.inc();
           LOG.warn("refused WebSocket upgrade from origin {} (allowed: this service's own page{})", origin,
               config.allowedOrigins().isEmpty() ? "" : " and " + config.allowedOrigins());
           Response.writeError(req, resp, callback, 403, "origin not allowed");
@@ -75,7 +79,9 @@ public final class FanoutServer implements AutoCloseable {
         return new ClientSession(hub, metrics, config.clientQueue(), stallNanos);
       });
     });
-    ws.setHandler(new HttpRoutes(hub, metrics, consumer::isConnected));
+    metrics.bind(hub::clients, consumer::isConnected);
+    ws.setHandler(new HttpRoutes(hub, metrics, consumer::isConnected,
+        TimeUnit.SECONDS.toNanos(config.readinessStaleAfterSeconds())));
     jetty.setHandler(ws);
     jetty.start();
 
@@ -84,7 +90,7 @@ public final class FanoutServer implements AutoCloseable {
     scheduler.scheduleAtFixedRate(() -> hub.pingAll(pongTimeout), ping, ping, TimeUnit.SECONDS);
     consumer.start();
     FanoutServer server = new FanoutServer(jetty, consumer, scheduler, metrics, hub);
-    LOG.info("fan-out service listening on http://{}:{}/ (dashboard), /ws, /health, /metrics; {}",
+    LOG.info("fan-out service listening on http://{}:{}/ (dashboard), /ws, /health/live, /health/ready, /metrics; {}",
         config.bindHost(), server.port(), config);
     return server;
   }
@@ -112,7 +118,7 @@ public final class FanoutServer implements AutoCloseable {
   }
 
   String metricsText() {
-    return metrics.prometheus(hub::clients, consumer::isConnected);
+    return new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   Metrics metrics() {

@@ -1,6 +1,5 @@
 package io.clicktrends.fanout;
 
-import io.clicktrends.schema.Trend;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,39 +12,57 @@ final class Hub {
   private final TrendStore store = new TrendStore();
   private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
   private final Metrics metrics;
+  private final Labels labels;
+  private final int heartbeatSeconds;
 
   Hub(Metrics metrics) {
+    this(metrics, Labels.NONE, 15);
+  }
+
+  /** {@code heartbeatSeconds}: how often clients get a heartbeat message (the page's watchdog expects them). */
+  Hub(Metrics metrics, Labels labels, int heartbeatSeconds) {
     this.metrics = metrics;
+    this.labels = labels;
+    this.heartbeatSeconds = heartbeatSeconds;
   }
 
   synchronized void register(ClientSession c) {
     clients.add(c);
-    c.send(Envelopes.snapshot(store.latest(), store.previousWindows(), c.dimensions()), 0, false);
+    c.send(snapshot(c), 0, false);
   }
 
   /** Applies a subscription change, then sends the matching snapshot. */
   synchronized void subscribe(ClientSession c, Runnable change) {
     change.run();
-    c.send(Envelopes.snapshot(store.latest(), store.previousWindows(), c.dimensions()), 0, false);
+    c.send(snapshot(c), 0, false);
+  }
+
+  private String snapshot(ClientSession c) {
+    return Envelopes.snapshot(store.latest(), store.previousWindows(), c.dimensions(), labels,
+        System.currentTimeMillis(), heartbeatSeconds);
   }
 
   void unregister(ClientSession c) {
     clients.remove(c);
   }
 
-  /** A trend from the broker; {@code receivedNanos} is when it was delivered. */
-  synchronized void onTrend(Trend t, long receivedNanos) {
+  /** A trend from the broker; {@code receivedNanos} is when it was delivered, {@code receivedAtMillis} the same as wall time. */
+  synchronized void onTrend(TrendMessage t, long receivedNanos, long receivedAtMillis) {
+    metrics.lastArrivalNanos.set(receivedNanos);
     if (store.tooFarAhead(t)) {
-      metrics.trendsFuture.increment();
+      metrics.trendsFuture.inc();
       return;
     }
-    if (!store.offer(t)) {
-      metrics.trendsIgnored.increment();
+    metrics.recordArrival(t.dimension(), t.kind(), receivedAtMillis);
+    if (!store.offer(t, receivedAtMillis)) {
+      metrics.trendsIgnored.inc();
       return;
     }
-    metrics.trendsAccepted.increment();
+    metrics.trendsAccepted.inc();
+    // accepted only: a redelivered or replayed old window says nothing about the pipeline's delay
+    metrics.recordDelay(t.dimension(), t.kind(), receivedAtMillis, t.trend().getWindowEnd().toEpochMilli());
     metrics.lastUpdateNanos.set(receivedNanos);
-    String message = Envelopes.trend(t);
+    String message = Envelopes.trend(t, labels, receivedAtMillis);
     for (ClientSession c : clients) {
       if (Envelopes.wanted(c.dimensions(), t)) {
         c.send(message, receivedNanos, true);
@@ -53,9 +70,12 @@ final class Hub {
     }
   }
 
+  /** Pings every client, and sends each a heartbeat message (browsers cannot see WebSocket pings). */
   void pingAll(long pongTimeoutNanos) {
+    String heartbeat = Envelopes.heartbeat(System.currentTimeMillis());
     for (ClientSession c : clients) {
       c.ping(pongTimeoutNanos);
+      c.send(heartbeat, 0, true);
     }
   }
 

@@ -8,8 +8,6 @@ import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoverableConnection;
 import com.rabbitmq.client.RecoveryListener;
-import io.clicktrends.schema.Trend;
-import io.clicktrends.schema.TrendJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -125,7 +123,7 @@ final class TrendConsumer implements AutoCloseable {
 
       @Override
       public void handleRecovery(Recoverable r) {
-        metrics.brokerRecoveries.increment();
+        metrics.brokerRecoveries.inc();
         LOG.info("reconnected to RabbitMQ at {}; exchange, queue, binding and consumer re-declared", AmqpUris.mask(uri));
       }
     });
@@ -137,12 +135,13 @@ final class TrendConsumer implements AutoCloseable {
 
   private void deliver(Channel ch, Delivery d) throws IOException {
     long received = System.nanoTime();
-    metrics.messagesIn.increment();
+    long receivedAtMillis = System.currentTimeMillis();
+    metrics.messagesIn.inc();
     try {
-      Trend t = TrendJson.fromJson(new String(d.getBody(), StandardCharsets.UTF_8));
-      hub.onTrend(t, received);
+      TrendMessage t = TrendMessage.parse(new String(d.getBody(), StandardCharsets.UTF_8));
+      hub.onTrend(t, received, receivedAtMillis);
     } catch (IllegalArgumentException e) {
-      metrics.trendsInvalid.increment();
+      metrics.trendsInvalid.inc();
       LOG.warn("ignoring message {} from {}: {}", d.getProperties().getMessageId(), d.getEnvelope().getRoutingKey(), e.getMessage());
     } finally {
       ch.basicAck(d.getEnvelope().getDeliveryTag(), false);

@@ -51,6 +51,19 @@ public class FanoutConfigTest {
   }
 
   @Test
+  public void labelsAndReadinessOptions() throws Exception {
+    Path labels = Files.createTempFile("labels", ".csv");
+    Files.writeString(labels, "search,shoes,Shoes\n");
+    FanoutConfig c = parse("--labels", labels.toString(), "--readinessStaleAfter=45");
+    assertThat(c.labelsFile(), equalTo(labels));
+    assertThat(c.readinessStaleAfterSeconds(), equalTo(45));
+    assertThat(parse().labelsFile(), equalTo(null));
+    assertThat(parse().readinessStaleAfterSeconds(), equalTo(120));
+    assertThat(refusal("--labels=/no/such/labels.csv"), containsString("--labels /no/such/labels.csv is not a readable file"));
+    assertThat(refusal("--readinessStaleAfter=0"), containsString("--readinessStaleAfter=0 is out of range"));
+  }
+
+  @Test
   public void takesDefaultsFromTheEnvironmentAndAConfigFile() throws Exception {
     Path file = Files.createTempFile("fanout", ".properties");
     Files.writeString(file, "exchange=from.file\nport=7000\n");

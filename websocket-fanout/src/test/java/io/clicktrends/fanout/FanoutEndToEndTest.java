@@ -106,6 +106,48 @@ public class FanoutEndToEndTest {
     }
   }
 
+  /**
+   * A rising trend (routing key trend.<dimension>.rising, "kind":"rising") of the same dimension and window as a top
+   * trend is forwarded beside it with its items' previous counts and scores, and does not replace it.
+   */
+  @Test
+  public void aRisingTrendIsKeptBesideTheTopTrendOfTheSameWindow() throws Exception {
+    try (WsClient c = WsClient.connect(ws)) {
+      c.nextOfType("snapshot", WAIT);
+      Trend top = TrendFixtures.trend("rise_a", 1_000_000_600L, 0, "shoes", "hats");
+      publisher.publish(top);
+      publisher.publishRising("rise_a", top.getWindowEnd(), "boots", 40L, 3L, "scarf", 9L, 2L);
+      JsonNode first = nextTrendNodeOf(c, "rise_");
+      assertThat(first.get("kind").asText(), equalTo("top"));
+      assertThat(TrendJson.fromJson(first.toString()), equalTo(top));
+      JsonNode rising = nextTrendNodeOf(c, "rise_");
+      assertThat(rising.get("kind").asText(), equalTo("rising"));
+      assertThat(rising.get("items").get(0).get("key").asText(), equalTo("boots"));
+      assertThat(rising.get("items").get(0).get("count").asLong(), equalTo(40L));
+      assertThat(rising.get("items").get(0).get("previous").asLong(), equalTo(3L));
+      assertThat(rising.get("items").get(0).get("score").asDouble(), equalTo(37 / Math.sqrt(43)));
+      assertThat(rising.get("receivedAt").isTextual(), equalTo(true));
+    }
+    try (WsClient later = WsClient.connect(ws)) {
+      List<String> kinds = new ArrayList<>();
+      for (JsonNode t : later.nextOfType("snapshot", WAIT).get("trends")) {
+        if (t.get("dimension").asText().equals("rise_a")) {
+          kinds.add(t.get("kind").asText() + ":" + t.get("items").get(0).get("key").asText());
+        }
+      }
+      assertThat(kinds, equalTo(List.of("rising:boots", "top:shoes")));
+    }
+  }
+
+  private static JsonNode nextTrendNodeOf(WsClient client, String prefix) throws Exception {
+    while (true) {
+      JsonNode m = client.next(WAIT);
+      if (m.get("type").asText().equals("trend") && m.get("trend").get("dimension").asText().startsWith(prefix)) {
+        return m.get("trend");
+      }
+    }
+  }
+
   @Test
   public void aClientGetsOnlyTheDimensionsItSubscribedTo() throws Exception {
     Trend b1 = TrendFixtures.trend("sub_b", 1_000_000_600L, 0, "b1");
@@ -147,7 +189,7 @@ public class FanoutEndToEndTest {
 
   @Test
   public void aClientThatStopsReadingDoesNotDelayTheOthers() throws Exception {
-    long droppedBefore = server.metrics().dropped.sum();
+    long droppedBefore = (long) server.metrics().dropped.get();
     try (WsClient stalled = WsClient.connect(ws, null, false);
         WsClient fast1 = WsClient.connect(ws);
         WsClient fast2 = WsClient.connect(ws)) {
@@ -179,16 +221,16 @@ public class FanoutEndToEndTest {
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("fast clients received the last of %d trends (%.1f MB) %.2f s after the burst began, "
           + "beside a stalled client; dropped (all clients, drop-oldest): %d%n",
-          n, n * 40_000 / 1e6, seconds, server.metrics().dropped.sum() - droppedBefore);
+          n, n * 40_000 / 1e6, seconds, (long) server.metrics().dropped.get() - droppedBefore);
       assertThat(seconds, lessThan(5.0));
-      assertThat(server.metrics().dropped.sum() - droppedBefore, greaterThan(0L));
+      assertThat((long) server.metrics().dropped.get() - droppedBefore, greaterThan(0L));
 
       // The stalled client's send has not completed for the stall timeout (3 s): the next broadcast
       // disconnects it. Fast clients keep getting each trend meanwhile.
-      long disconnectedBefore = server.metrics().disconnectedSlow.sum();
+      long disconnectedBefore = (long) server.metrics().disconnectedSlow.get();
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       int i = 0;
-      while (server.metrics().disconnectedSlow.sum() == disconnectedBefore) {
+      while ((long) server.metrics().disconnectedSlow.get() == disconnectedBefore) {
         assertThat("stalled client disconnected within 15 s", System.nanoTime() < deadline, equalTo(true));
         Trend tick = TrendFixtures.trend("tick", 1_000_000_000L + 10L * i++, 0, "t");
         publisher.publish(tick);
@@ -200,7 +242,7 @@ public class FanoutEndToEndTest {
         }
       }
       System.out.println("stalled client disconnected after " + i + " further trends");
-      assertThat(server.metrics().disconnectedSlow.sum(), equalTo(disconnectedBefore + 1));
+      assertThat((long) server.metrics().disconnectedSlow.get(), equalTo(disconnectedBefore + 1));
     }
   }
 

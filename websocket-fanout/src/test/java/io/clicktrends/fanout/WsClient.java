@@ -98,13 +98,18 @@ public final class WsClient implements Session.Listener, AutoCloseable {
         + (error == null ? "" : " (the connection failed: " + error + ")"), error);
   }
 
-  /** The next message, waiting at most {@code timeout}. */
+  /** The next message other than a heartbeat, waiting at most {@code timeout} in total. */
   JsonNode next(Duration timeout) throws InterruptedException {
-    JsonNode m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (m == null) {
-      throw nothingWithin("message", timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode m = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (m == null) {
+        throw nothingWithin("message", timeout);
+      }
+      if (!"heartbeat".equals(m.path("type").asText())) {
+        return m;
+      }
     }
-    return m;
   }
 
   /** Skips messages until one of {@code type} arrives, within {@code timeout} in total. */

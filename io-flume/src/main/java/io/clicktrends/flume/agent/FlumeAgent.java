@@ -39,6 +39,9 @@ public final class FlumeAgent implements AutoCloseable {
   public static final String AGENT_NAME = "clicktrends";
   public static final String DEFAULT_CONFIG_RESOURCE = "/clicktrends-flume/clicktrends-agent.properties";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+)}");
+  /** The documented port of Flume's HTTP monitoring ({@link Builder#monitoringPort}). */
+  public static final int DEFAULT_MONITORING_PORT = 41417;
+  private static final Pattern MONITORING_LINE = Pattern.compile("^\\s*(flume\\.monitoring\\.[\\w.]+)\\s*=\\s*(.*?)\\s*$");
 
   private final String template;
   private final Map<String, String> vars;
@@ -65,18 +68,42 @@ public final class FlumeAgent implements AutoCloseable {
       return this;
     }
     long t0 = System.nanoTime();
-    Path resolved = writeResolvedConfig();
+    Map<String, String> monitoring = new LinkedHashMap<>();
+    Path resolved = writeResolvedConfig(monitoring);
     PropertiesFileConfigurationProvider provider =
         new PropertiesFileConfigurationProvider(AGENT_NAME, resolved.toFile());
     application = new Application();
-    application.handleConfigurationEvent(provider.getConfiguration());
+    // Flume reads its monitoring settings from the JVM's system properties when it starts the components: set them
+    // for that moment only, so another agent in this JVM is not affected
+    Map<String, String> before = new HashMap<>();
+    boolean monitored = monitoring.containsKey("flume.monitoring.type")
+        && !"0".equals(monitoring.get("flume.monitoring.port"));
+    if (monitored) {
+      monitoring.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
+    }
+    try {
+      application.handleConfigurationEvent(provider.getConfiguration());
+    } finally {
+      before.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
     application.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int port : new int[] {avroPort(), httpPort(), sparkSinkPort()}) {
       awaitListening(port, deadline);
     }
-    LOG.info("Flume agent up in {} ms: avro {}, http {}, SparkSink {}, data {}",
-        (System.nanoTime() - t0) / 1_000_000, avroPort(), httpPort(), sparkSinkAddress(), dataDir);
+    if (monitored) {
+      awaitListening(Integer.parseInt(monitoring.get("flume.monitoring.port")), deadline);
+    }
+    LOG.info("Flume agent up in {} ms: avro {}, http {}, SparkSink {}, data {}{}",
+        (System.nanoTime() - t0) / 1_000_000, avroPort(), httpPort(), sparkSinkAddress(), dataDir,
+        monitored ? ", monitoring http://" + connectHost(vars.get("bind")) + ":" + monitoring.get("flume.monitoring.port")
+            + "/metrics" : "");
     return this;
   }
 
@@ -119,6 +146,13 @@ public final class FlumeAgent implements AutoCloseable {
     return "http://" + connectHost(vars.get("bind")) + ":" + httpPort() + "/";
   }
 
+  /** Flume's HTTP monitoring, {@code http://host:port/metrics}, if it is on. */
+  public java.util.Optional<String> monitoringEndpoint() {
+    String port = vars.get("monitoringPort");
+    return port == null || port.equals("0") ? java.util.Optional.empty()
+        : java.util.Optional.of("http://" + connectHost(vars.get("bind")) + ":" + port + "/metrics");
+  }
+
   public Path dataDir() {
     return dataDir;
   }
@@ -132,7 +166,11 @@ public final class FlumeAgent implements AutoCloseable {
     return bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
   }
 
-  private Path writeResolvedConfig() {
+  /**
+   * Writes the configuration with its placeholders filled, less the {@code flume.monitoring.*} lines, which go to
+   * {@code monitoring} (Flume takes them as system properties, not from the agent's file).
+   */
+  private Path writeResolvedConfig(Map<String, String> monitoring) {
     try {
       for (String dir : new String[] {"deadletter", "accesslog"}) {
         Files.createDirectories(dataDir.resolve(dir));
@@ -147,8 +185,17 @@ public final class FlumeAgent implements AutoCloseable {
         m.appendReplacement(out, Matcher.quoteReplacement(value));
       }
       m.appendTail(out);
+      StringBuilder agentOnly = new StringBuilder();
+      for (String line : out.toString().split("\n", -1)) {
+        Matcher mon = MONITORING_LINE.matcher(line);
+        if (mon.matches()) {
+          monitoring.put(mon.group(1), mon.group(2));
+        } else {
+          agentOnly.append(line).append('\n');
+        }
+      }
       Path file = dataDir.resolve("agent.properties");
-      Files.writeString(file, out, StandardCharsets.UTF_8);
+      Files.writeString(file, agentOnly, StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -199,7 +246,8 @@ public final class FlumeAgent implements AutoCloseable {
         "extraSources", "",
         "accessLogFiles", "/var/log/nginx/access\\.log",
         "allowedOrigins", "*",
-        "sinkTimeoutSeconds", "120"));
+        "sinkTimeoutSeconds", "120",
+        "monitoringPort", "0"));
 
     /** A properties file with {@code ${name}} placeholders (default: the bundled clicktrends-agent.properties). */
     public Builder configFile(Path file) {
@@ -255,6 +303,14 @@ public final class FlumeAgent implements AutoCloseable {
     /** Seconds a handed-out batch may stay unacknowledged before the SparkSink redelivers it (default 120). */
     public Builder sinkTimeoutSeconds(int seconds) {
       return set("sinkTimeoutSeconds", Integer.toString(seconds));
+    }
+
+    /**
+     * Flume's HTTP monitoring on {@code port} (JSON of every counter group at {@code /metrics}; the documented port is
+     * {@link #DEFAULT_MONITORING_PORT}); 0, the default, leaves it off. Flume's server listens on every interface.
+     */
+    public Builder monitoringPort(int port) {
+      return set("monitoringPort", Integer.toString(port));
     }
 
     /** Any other placeholder of a custom configuration file. */

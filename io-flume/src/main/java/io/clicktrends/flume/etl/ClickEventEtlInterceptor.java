@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.interceptor.Interceptor;
@@ -44,7 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code accesslog.ignoreNonClicks} (default false): drop well-formed log lines that are not clicks (assets,
  *       4xx/5xx, a request field that is no HTTP request line, as scanners leave) instead of dead-lettering them;
  *       they are counted and the count logged at close
+ *   <li>{@code counterGroup} (default etl): the name of this interceptor's Flume counter group ({@link EtlCounters}:
+ *       valid, dead-lettered per reason, ignored), {@code INTERCEPTOR.<name>} in Flume's monitoring; give each
+ *       source's interceptor its own
  * </ul>
+ * Dead letters are logged at most once a minute per reason, with their count ({@link DeadLetterLog}).
  * An event that reaches it already marked dead with a reason (the HTTP handler's stand-in for a click too large to
  * send) goes to the dead letters with that reason, unparsed.
  */
@@ -60,13 +63,20 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   static final String TAILDIR_OFFSET_HEADER = "byteoffset";
   private final AccessLogParser logParser;
   private final long maxClockSkewMillis;
-  private final AtomicLong valid = new AtomicLong();
-  private final AtomicLong dead = new AtomicLong();
-  private final AtomicLong ignored = new AtomicLong();
+  private final EtlCounters counters;
+  private final DeadLetterLog deadLetterLog;
 
   ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, boolean schemaLiteral,
       AccessLogParser logParser, long maxClockSkewMillis) {
+    this(format, maxBodyBytes, schemaUrl, schemaLiteral, logParser, maxClockSkewMillis, "etl",
+        new DeadLetterLog(LOG, System::currentTimeMillis));
+  }
+
+  ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, boolean schemaLiteral,
+      AccessLogParser logParser, long maxClockSkewMillis, String counterGroup, DeadLetterLog deadLetterLog) {
     this.format = format;
+    this.counters = new EtlCounters(counterGroup);
+    this.deadLetterLog = deadLetterLog;
     this.maxClockSkewMillis = maxClockSkewMillis;
     this.maxBodyBytes = maxBodyBytes;
     if (schemaUrl != null) {
@@ -82,8 +92,11 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     this.logParser = logParser;
   }
 
+  /** Registers and starts the counter group (Flume calls this when the source starts). */
   @Override
-  public void initialize() {}
+  public void initialize() {
+    counters.start();
+  }
 
   /**
    * One event in, the same event out as a ClickEvent or a dead letter (null: an ignored non-click line). Never throws:
@@ -120,7 +133,7 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       result = logParser.parse(body, file == null || offset == null ? null : file + ":" + offset, now,
           maxClockSkewMillis);
       if (result == null) {
-        ignored.incrementAndGet();
+        counters.ignored();
         return null; // a non-click line, and the agent is configured to ignore those
       }
     } else {
@@ -130,7 +143,7 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       event.setBody(ClickEventAvro.encode(result.event()));
       headers.put(EventHeaders.STATUS, EventHeaders.VALID);
       headers.put(schemaHeader, schemaValue);
-      valid.incrementAndGet();
+      counters.valid();
     } else {
       markDead(event, result.rejection());
     }
@@ -147,10 +160,8 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       headers.put(EventHeaders.ORIGINAL_SIZE, Integer.toString(event.getBody().length));
       event.setBody(Arrays.copyOf(event.getBody(), maxBodyBytes));
     }
-    long n = dead.incrementAndGet();
-    if (n == 1 || n % 1000 == 0) {
-      LOG.warn("dead-lettered event #{}: {}", n, rejection);
-    }
+    counters.dead(rejection.reason());
+    deadLetterLog.record(rejection);
   }
 
   @Override
@@ -167,23 +178,25 @@ public final class ClickEventEtlInterceptor implements Interceptor {
 
   /** Events that became ClickEvents so far. */
   long validCount() {
-    return valid.get();
+    return counters.count(EtlCounters.VALID);
   }
 
   /** Events marked dead so far. */
   long deadCount() {
-    return dead.get();
+    return counters.count(EtlCounters.DEAD);
   }
 
   /** Access-log lines dropped as non-clicks so far ({@code accesslog.ignoreNonClicks = true}). */
   long ignoredCount() {
-    return ignored.get();
+    return counters.count(EtlCounters.IGNORED);
   }
 
   @Override
   public void close() {
+    deadLetterLog.flush();
+    counters.stop();
     LOG.info("ETL interceptor closing: {} valid, {} dead-lettered, {} ignored non-click lines",
-        valid.get(), dead.get(), ignored.get());
+        validCount(), deadCount(), ignoredCount());
   }
 
   /** Flume instantiates interceptors through a Builder named in the configuration. */
@@ -195,6 +208,7 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     private boolean ignoreNonClicks;
     private long maxClockSkewMillis = ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis();
     private List<UrlPattern> patterns = AccessLogParser.DEFAULT_PATTERNS;
+    private String counterGroup = "etl";
 
     @Override
     public void configure(Context context) {
@@ -215,6 +229,7 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       }
       schemaLiteral = schema.equals("literal");
       ignoreNonClicks = context.getBoolean("accesslog.ignoreNonClicks", false);
+      counterGroup = context.getString("counterGroup", "etl");
       Map<String, String> configured = context.getSubProperties("urlPattern.");
       if (!configured.isEmpty()) {
         List<UrlPattern> list = new ArrayList<>();
@@ -232,7 +247,8 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     @Override
     public Interceptor build() {
       return new ClickEventEtlInterceptor(format, maxBodyBytes, schemaUrl, schemaLiteral,
-          new AccessLogParser(patterns, ignoreNonClicks), maxClockSkewMillis);
+          new AccessLogParser(patterns, ignoreNonClicks), maxClockSkewMillis, counterGroup,
+          new DeadLetterLog(LOG, System::currentTimeMillis));
     }
   }
 }
