@@ -16,6 +16,8 @@ import org.apache.beam.sdk.values.KV;
  * Turns one ring's stream of pane counts into window results with no timer: the on-time firing of each pane moves the
  * ring's {@link SlidingTopK} up to that pane and reports the windows it completes (ON_TIME); a late firing corrects the
  * windows that are still within the allowed lateness (LATE) and counts the (event, window) pairs it is too late for.
+ * With rising trends on, every count result comes with the window's rising result, and a correction also restates the
+ * rising result of the window one window length after each window it changed (its previous window changed).
  * Input: ring key ({@link RankingShards}) to the pane firings of one step; output: dimension to one {@link RingReport}
  * per step.
  *
