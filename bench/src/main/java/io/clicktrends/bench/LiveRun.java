@@ -23,14 +23,14 @@ final class LiveRun {
   /** What one run measured; {@link #line()} is its LIVE line. */
   record Result(String runner, String via, boolean archive, double rate, double achieved, boolean sustained,
       long p50, long p95, long p99, int windows, int missing, int wrong, long peakHeapMb, long accepted,
-      long failedBatches, long maxLagMillis, long trends) {
+      long failedBatches, long maxLagMillis, long trends, boolean rising, long risingTrends) {
     String line() {
       return String.format(Locale.ROOT,
           "LIVE runner=%s via=%s rate=%.0f achieved=%.0f sustained=%s p50_ms=%d p95_ms=%d p99_ms=%d windows=%d"
               + " windows_missing=%d totals_wrong=%d peak_heap_mb=%d archive=%s events=%d failed_batches=%d"
-              + " generator_max_lag_ms=%d trends=%d",
+              + " generator_max_lag_ms=%d trends=%d rising=%s rising_trends=%d",
           runner, via, rate, achieved, sustained, p50, p95, p99, windows, missing, wrong, peakHeapMb,
-          archive ? "on" : "off", accepted, failedBatches, maxLagMillis, trends);
+          archive ? "on" : "off", accepted, failedBatches, maxLagMillis, trends, rising ? "on" : "off", risingTrends);
     }
   }
 
@@ -108,7 +108,7 @@ final class LiveRun {
       return new Result(o.runner, o.via, archive, rate, load.achievedPerSecond(), sustained,
           latencies.percentile(50), latencies.percentile(95), latencies.percentile(99), check.windows().size(),
           missing, wrong, heap.peakMb(), load.accepted(), load.failedBatches(), load.maxLagMillis(),
-          trends.received());
+          trends.received(), config.rising(), trends.risingReceived());
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The floor: one thread, the events in memory in event-time order, a pane's counts per dimension in a
  * hash map, and at each pane boundary every dimension's {@link SlidingTopK} (the ring of panes with
- * its running total and incremental ranking) moved forward one pane. No framework, no encoding.
+ * its running total and incremental ranking) moved forward one pane. No framework, no encoding. With rising trends
+ * on, the ring keeps the previous window and the score ranking too, and each window gets its rising line.
  */
 final class PlainJava {
   private PlainJava() {}
@@ -25,7 +26,7 @@ final class PlainJava {
     int panes = config.panesPerWindow();
     Map<Dimension, SlidingTopK> rings = new EnumMap<>(Dimension.class);
     for (Dimension d : config.dimensions()) {
-      rings.put(d, new SlidingTopK(panes, 0, config.topK()));
+      rings.put(d, new SlidingTopK(panes, 0, config.topK(), config.risingMinCount()));
     }
     Map<Dimension, Map<String, Long>> pane = new EnumMap<>(Dimension.class);
     TreeMap<String, String> out = new TreeMap<>();
@@ -45,33 +46,40 @@ final class PlainJava {
           if (p < current) {
             throw new IllegalArgumentException("plain-java needs events in event-time order; pane " + p + " after " + current);
           }
-          flush(rings, pane, current, slide, panes, out);
+          flush(rings, pane, current, slide, panes, config.rising(), out);
         }
         current = p;
       }
       pane.computeIfAbsent(d, x -> new HashMap<>()).merge(key, 1L, Long::sum);
     }
     if (current != Long.MIN_VALUE) {
-      flush(rings, pane, current, slide, panes, out);
+      flush(rings, pane, current, slide, panes, config.rising(), out);
       long end = current + panes - 1;
-      rings.forEach((d, ring) -> ring.advanceTo(end, emitter(d, slide, panes, out)));
+      rings.forEach((d, ring) -> ring.advanceTo(end, emitter(d, slide, panes, config.rising(), out)));
     }
     return out;
   }
 
   private static void flush(Map<Dimension, SlidingTopK> rings, Map<Dimension, Map<String, Long>> pane, long n,
-      long slide, int panes, Map<String, String> out) {
+      long slide, int panes, boolean rising, Map<String, String> out) {
     for (Map.Entry<Dimension, SlidingTopK> r : rings.entrySet()) {
       Map<String, Long> counts = pane.remove(r.getKey());
       if (counts != null) {
         r.getValue().addToPane(n, counts);
       }
-      r.getValue().advanceTo(n, emitter(r.getKey(), slide, panes, out));
+      r.getValue().advanceTo(n, emitter(r.getKey(), slide, panes, rising, out));
     }
   }
 
-  private static SlidingTopK.WindowConsumer emitter(Dimension d, long slide, int panes, Map<String, String> out) {
-    return (last, result) -> out.put(TrendText.windowId(d.name(), (last - panes + 1) * slide, (last + 1) * slide),
-        TrendText.content(result.total(), result.items()));
+  private static SlidingTopK.WindowConsumer emitter(Dimension d, long slide, int panes, boolean rising,
+      Map<String, String> out) {
+    return (last, result) -> {
+      long start = (last - panes + 1) * slide;
+      long end = (last + 1) * slide;
+      out.put(TrendText.windowId(d.name(), start, end), TrendText.content(result.total(), result.items()));
+      if (rising) {
+        out.put(TrendText.risingWindowId(d.name(), start, end), TrendText.risingContent(result.total(), result.rising()));
+      }
+    };
   }
 }

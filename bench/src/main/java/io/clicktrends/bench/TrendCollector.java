@@ -34,6 +34,7 @@ final class TrendCollector implements AutoCloseable {
   private final Map<String, Trend> latest = new ConcurrentHashMap<>();
   private final Map<String, OnTime> onTime = new ConcurrentHashMap<>();
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong risingReceived = new AtomicLong();
   private final AtomicLong unreadable = new AtomicLong();
 
   /**
@@ -60,6 +61,11 @@ final class TrendCollector implements AutoCloseable {
         return;
       }
       received.incrementAndGet();
+      if (TrendJson.isRising(t)) {
+        // rising trends (trend.<dimension>.rising) are counted; the window checks and latencies use count trends
+        risingReceived.incrementAndGet();
+        return;
+      }
       String key = key(t.getDimension(), t.getWindowEnd().toEpochMilli());
       latest.merge(key, t, (old, neu) -> neu.getPaneIndex() >= old.getPaneIndex() ? neu : old);
       if ("ON_TIME".equals(t.getTiming())) {
@@ -87,8 +93,14 @@ final class TrendCollector implements AutoCloseable {
     return new ArrayList<>(latest.values());
   }
 
+  /** Every trend received, count and rising trends. */
   long received() {
     return received.get();
+  }
+
+  /** The rising trends among {@link #received()}. */
+  long risingReceived() {
+    return risingReceived.get();
   }
 
   /** Messages that were not Trend JSON (should be 0). */

@@ -38,7 +38,8 @@ import org.joda.time.Instant;
  *   <li>the partial counts of each pane merged and gathered, so they can be taken in pane order: for a
  *       stream by firing slide-sized windows as the watermark passes them ({@link GatherFiredPanes}),
  *       for a bounded input all at once ({@link GatherAllPanes});
- *   <li>{@link RollWindows}: one stateful step per ring that rolls its window and reports window results;
+ *   <li>{@link RollWindows}: one stateful step per ring that rolls its window (and, for rising trends, the previous
+ *       window) and reports window results;
  *   <li>{@link RankAcrossShards}: the shards' results of each window merged into the dimension's trend.
  * </ol>
  *

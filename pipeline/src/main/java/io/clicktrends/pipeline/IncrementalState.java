@@ -6,8 +6,10 @@ import java.util.Map;
 /** Everything one ring of the incremental engine remembers: its {@link SlidingTopK} and the result index of recent windows. */
 final class IncrementalState {
   final SlidingTopK ring;
-  /** Per window (by its last pane), the index the next result of that window gets. */
+  /** Per window (by its last pane), the index the next count result of that window gets. */
   final Map<Long, Integer> emitted;
+  /** Per window (by its last pane), the index the next rising result of that window gets. */
+  final Map<Long, Integer> risingEmitted;
   /** How many reports this ring has sent: the next report's sequence number. */
   long reports;
   /**
@@ -16,26 +18,30 @@ final class IncrementalState {
    */
   long watermarkPassed;
 
-  IncrementalState(SlidingTopK ring, Map<Long, Integer> emitted, long reports, long watermarkPassed) {
+  IncrementalState(SlidingTopK ring, Map<Long, Integer> emitted, Map<Long, Integer> risingEmitted, long reports,
+      long watermarkPassed) {
     this.ring = ring;
     this.emitted = emitted;
+    this.risingEmitted = risingEmitted;
     this.reports = reports;
     this.watermarkPassed = watermarkPassed;
   }
 
-  /** Returns the index for the next result of a window, and counts it. */
-  int nextPaneIndex(long windowLastPane) {
-    return emitted.merge(windowLastPane, 1, Integer::sum) - 1;
+  /** Returns the index for the next count result (or rising result) of a window, and counts it. */
+  int nextPaneIndex(long windowLastPane, boolean rising) {
+    return (rising ? risingEmitted : emitted).merge(windowLastPane, 1, Integer::sum) - 1;
   }
 
   /** Forgets result indexes of windows that can no longer be restated. */
   void forgetWindowsUpTo(long windowLastPane) {
     emitted.keySet().removeIf(w -> w <= windowLastPane);
+    risingEmitted.keySet().removeIf(w -> w <= windowLastPane);
   }
 
   static IncrementalState fresh(TrendConfig config) {
-    return new IncrementalState(new SlidingTopK(config.panesPerWindow(), latePanes(config), config.topK()),
-        new HashMap<>(), 0, Long.MIN_VALUE);
+    return new IncrementalState(
+        new SlidingTopK(config.panesPerWindow(), latePanes(config), config.topK(), config.risingMinCount()),
+        new HashMap<>(), new HashMap<>(), 0, Long.MIN_VALUE);
   }
 
   /**

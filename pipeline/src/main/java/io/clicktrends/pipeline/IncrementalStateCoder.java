@@ -5,7 +5,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 
@@ -17,8 +19,12 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     return INSTANCE;
   }
 
-  /** The first byte of every encoding; a state written in another layout fails to decode with a message. */
-  static final int VERSION = 3;
+  /**
+   * The first byte of every encoding; a state written in another layout fails to decode with a message. Layout 4 adds
+   * the rising trends' minimum count and previous-window counts, the late counts some windows dropped, and the rising
+   * results' indexes.
+   */
+  static final int VERSION = 4;
 
   @Override
   public void encode(IncrementalState s, OutputStream os) throws IOException {
@@ -28,6 +34,7 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     out.writeInt(d.panes());
     out.writeInt(d.latePanes());
     out.writeInt(d.k());
+    out.writeInt(d.risingMinCount());
     out.writeLong(d.last);
     out.writeLong(d.total);
     out.writeInt(d.paneCounts.size());
@@ -36,11 +43,15 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
       writeCounts(out, p.getValue());
     }
     writeCounts(out, d.windowCounts);
-    out.writeInt(s.emitted.size());
-    for (Map.Entry<Long, Integer> w : s.emitted.entrySet()) {
-      out.writeLong(w.getKey());
-      out.writeInt(w.getValue());
+    writeCounts(out, d.previousCounts);
+    out.writeInt(d.exclusions.size());
+    for (SlidingTopK.Exclusion x : d.exclusions) {
+      out.writeLong(x.pane());
+      out.writeLong(x.from());
+      writeCounts(out, x.counts());
     }
+    writeIndexes(out, s.emitted);
+    writeIndexes(out, s.risingEmitted);
     out.writeLong(s.reports);
     out.writeLong(s.watermarkPassed);
     out.flush();
@@ -57,6 +68,7 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     int panes = in.readInt();
     int latePanes = in.readInt();
     int k = in.readInt();
+    int risingMinCount = in.readInt();
     long last = in.readLong();
     long total = in.readLong();
     int paneCount = in.readInt();
@@ -66,15 +78,35 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
       paneCounts.put(pane, readCounts(in));
     }
     Map<String, Long> window = readCounts(in);
-    int emittedCount = in.readInt();
-    Map<Long, Integer> emitted = new HashMap<>();
-    for (int j = 0; j < emittedCount; j++) {
-      emitted.put(in.readLong(), in.readInt());
+    Map<String, Long> previous = readCounts(in);
+    int exclusionCount = in.readInt();
+    List<SlidingTopK.Exclusion> exclusions = new ArrayList<>(exclusionCount);
+    for (int j = 0; j < exclusionCount; j++) {
+      exclusions.add(new SlidingTopK.Exclusion(in.readLong(), in.readLong(), readCounts(in)));
     }
+    Map<Long, Integer> emitted = readIndexes(in);
+    Map<Long, Integer> risingEmitted = readIndexes(in);
     long reports = in.readLong();
     long watermarkPassed = in.readLong();
-    return new IncrementalState(new SlidingTopK(panes, latePanes, k, paneCounts, last, window, total), emitted,
-        reports, watermarkPassed);
+    return new IncrementalState(new SlidingTopK(panes, latePanes, k, risingMinCount, paneCounts, last, window, total,
+        previous, exclusions), emitted, risingEmitted, reports, watermarkPassed);
+  }
+
+  private static void writeIndexes(DataOutputStream out, Map<Long, Integer> indexes) throws IOException {
+    out.writeInt(indexes.size());
+    for (Map.Entry<Long, Integer> w : indexes.entrySet()) {
+      out.writeLong(w.getKey());
+      out.writeInt(w.getValue());
+    }
+  }
+
+  private static Map<Long, Integer> readIndexes(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    Map<Long, Integer> indexes = new HashMap<>();
+    for (int j = 0; j < n; j++) {
+      indexes.put(in.readLong(), in.readInt());
+    }
+    return indexes;
   }
 
   private static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {

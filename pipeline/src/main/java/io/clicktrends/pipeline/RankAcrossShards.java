@@ -1,7 +1,9 @@
 package io.clicktrends.pipeline;
 
+import io.clicktrends.schema.RisingItem;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendItem;
+import io.clicktrends.schema.TrendJson;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -31,7 +33,8 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Turns the rings' reports into trends: with one shard per dimension a ring's results are the dimension's; with
  * several, the shards' per-window top K are merged into the exact global top K (each key lives in one shard, so the
- * union of the shards' top K holds the global top K; totals add up).
+ * union of the shards' top K holds the global top K; totals add up). Rising results merge the same way, by score: a
+ * key's score depends on its own counts only, so the union of the shards' top K rising holds the global top K.
  *
  * <p>A merged window is published ON_TIME once every shard of its dimension has completed it (the shards get the same
  * pane firings, see {@link CountPerPaneInBundle}), from each shard's latest ON_TIME result; when a shard's latest
@@ -60,19 +63,26 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
     return trends.setCoder(AvroCoder.of(Trend.class));
   }
 
-  static Trend trend(TrendConfig config, String dimension, long window, boolean late, int index, long total,
-      List<TrendItem> items) {
+  static Trend trend(TrendConfig config, String dimension, RingReport.WindowResult r) {
     long slide = config.windowSlide().getMillis();
-    return Trend.newBuilder()
+    Trend.Builder t = Trend.newBuilder()
         .setDimension(dimension)
-        .setWindowStart(Instant.ofEpochMilli((window - config.panesPerWindow() + 1) * slide))
-        .setWindowEnd(Instant.ofEpochMilli((window + 1) * slide))
-        .setTotal(total)
-        .setItems(items)
-        .setTiming(late ? "LATE" : "ON_TIME")
-        .setPaneIndex(index)
-        .setEmittedAt(Instant.now())
-        .build();
+        .setWindowStart(Instant.ofEpochMilli((r.window() - config.panesPerWindow() + 1) * slide))
+        .setWindowEnd(Instant.ofEpochMilli((r.window() + 1) * slide))
+        .setTotal(r.total())
+        .setTiming(r.late() ? "LATE" : "ON_TIME")
+        .setPaneIndex(r.index())
+        .setEmittedAt(Instant.now());
+    if (r.rising()) {
+      List<TrendItem> items = new ArrayList<>(r.risingItems().size());
+      for (RisingItem item : r.risingItems()) {
+        items.add(new TrendItem(item.getKey(), item.getCount()));
+      }
+      t.setKind(TrendJson.RISING).setItems(items).setRising(r.risingItems());
+    } else {
+      t.setKind(TrendJson.TOP).setItems(r.items());
+    }
+    return t.build();
   }
 
   /** One shard per dimension: each result is the dimension's trend as it stands. */
@@ -86,7 +96,7 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
     @ProcessElement
     public void process(@Element KV<String, RingReport> report, OutputReceiver<Trend> out) {
       for (RingReport.WindowResult r : report.getValue().results) {
-        out.output(trend(config, report.getKey(), r.window(), r.late(), r.index(), r.total(), r.items()));
+        out.output(trend(config, report.getKey(), r));
       }
     }
   }
@@ -111,7 +121,9 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
       if (s == null) {
         s = new MergeState(shards);
       }
-      TreeMap<Long, Boolean> restated = new TreeMap<>(); // published windows a shard changed: true if by late data
+      // published windows a shard changed (count results, rising results): true if by late data
+      TreeMap<Long, Boolean> restated = new TreeMap<>();
+      TreeMap<Long, Boolean> risingRestated = new TreeMap<>();
       for (RingReport report : element.getValue()) {
         s.pending.put(List.of(report.shard, report.seq), report);
       }
@@ -123,7 +135,7 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
           s.progress[shard] = Math.max(s.progress[shard], report.completedThrough);
           for (RingReport.WindowResult r : report.results) {
             if (s.keep(report.shard, r) && r.window() <= s.publishedThrough) {
-              restated.merge(r.window(), r.late(), Boolean::logicalOr);
+              (r.rising() ? risingRestated : restated).merge(r.window(), r.late(), Boolean::logicalOr);
             }
           }
         }
@@ -131,11 +143,17 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
       long complete = Arrays.stream(s.progress).min().getAsLong();
       String dimension = element.getKey();
       for (Map.Entry<Long, Boolean> w : restated.entrySet()) {
-        publish(s, dimension, w.getKey(), !w.getValue(), out);
+        publish(s, dimension, w.getKey(), !w.getValue(), false, out);
+      }
+      for (Map.Entry<Long, Boolean> w : risingRestated.entrySet()) {
+        publish(s, dimension, w.getKey(), !w.getValue(), true, out);
       }
       if (complete > s.publishedThrough) {
         for (long window : new ArrayList<>(s.windows.subMap(s.publishedThrough, false, complete, true).keySet())) {
-          publish(s, dimension, window, true, out);
+          publish(s, dimension, window, true, false, out);
+        }
+        for (long window : new ArrayList<>(s.risingWindows.subMap(s.publishedThrough, false, complete, true).keySet())) {
+          publish(s, dimension, window, true, true, out);
         }
         s.publishedThrough = complete;
       }
@@ -144,13 +162,16 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         long forget = complete - config.panesPerWindow() - IncrementalState.latePanes(config);
         s.windows.headMap(forget, true).clear();
         s.nextIndex.headMap(forget, true).clear();
+        s.risingWindows.headMap(forget, true).clear();
+        s.risingNextIndex.headMap(forget, true).clear();
       }
       state.write(s);
     }
 
     /** Publishes the window's merged ON_TIME result (if asked and any), then a LATE one if a shard's latest is late. */
-    private void publish(MergeState s, String dimension, long window, boolean onTime, OutputReceiver<Trend> out) {
-      Map<Integer, RingReport.WindowResult[]> byShard = s.windows.getOrDefault(window, Map.of());
+    private void publish(MergeState s, String dimension, long window, boolean onTime, boolean rising,
+        OutputReceiver<Trend> out) {
+      Map<Integer, RingReport.WindowResult[]> byShard = s.windows(rising).getOrDefault(window, Map.of());
       List<RingReport.WindowResult> onTimeResults = new ArrayList<>();
       List<RingReport.WindowResult> latest = new ArrayList<>();
       boolean anyLate = false;
@@ -162,11 +183,32 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         anyLate |= r[MergeState.LATEST].late();
       }
       if (onTime && !onTimeResults.isEmpty()) {
-        out.output(merged(s, dimension, window, false, onTimeResults));
+        out.output(rising ? mergedRising(s, dimension, window, false, onTimeResults)
+            : merged(s, dimension, window, false, onTimeResults));
       }
       if (anyLate) {
-        out.output(merged(s, dimension, window, true, latest));
+        out.output(rising ? mergedRising(s, dimension, window, true, latest)
+            : merged(s, dimension, window, true, latest));
       }
+    }
+
+    private Trend mergedRising(MergeState s, String dimension, long window, boolean late,
+        List<RingReport.WindowResult> parts) {
+      long total = 0;
+      TreeSet<RisingItem> ranked = new TreeSet<>(RisingScore.ORDER);
+      for (RingReport.WindowResult p : parts) {
+        total += p.total();
+        ranked.addAll(p.risingItems());
+      }
+      List<RisingItem> items = new ArrayList<>(config.topK());
+      for (RisingItem item : ranked) {
+        if (items.size() == config.topK()) {
+          break;
+        }
+        items.add(item);
+      }
+      int index = s.risingNextIndex.merge(window, 1, Integer::sum) - 1;
+      return trend(config, dimension, RingReport.WindowResult.rising(window, late, index, total, items));
     }
 
     private Trend merged(MergeState s, String dimension, long window, boolean late,
@@ -186,7 +228,7 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         items.add(item);
       }
       int index = s.nextIndex.merge(window, 1, Integer::sum) - 1;
-      return trend(config, dimension, window, late, index, total, items);
+      return trend(config, dimension, RingReport.WindowResult.counts(window, late, index, total, items));
     }
   }
 
@@ -194,7 +236,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
   static final class MergeState {
     static final int ON_TIME = 0;
     static final int LATEST = 1;
-    private static final int VERSION = 1;
+    /** Layout 2 adds the rising results and their indexes. */
+    private static final int VERSION = 2;
 
     final long[] progress;
     /** Per shard, the sequence number of the next report to apply; reports that came early wait in pending. */
@@ -204,6 +247,13 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
     /** Window to shard to {latest ON_TIME result, latest result}. */
     final TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> windows = new TreeMap<>();
     final TreeMap<Long, Integer> nextIndex = new TreeMap<>();
+    /** As {@link #windows} and {@link #nextIndex}, for the rising results. */
+    final TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> risingWindows = new TreeMap<>();
+    final TreeMap<Long, Integer> risingNextIndex = new TreeMap<>();
+
+    TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> windows(boolean rising) {
+      return rising ? risingWindows : windows;
+    }
 
     MergeState(int shards) {
       progress = new long[shards];
@@ -213,7 +263,7 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
 
     /** Keeps a shard's result if newer than what it had for the window; returns whether it was. */
     boolean keep(int shard, RingReport.WindowResult r) {
-      RingReport.WindowResult[] kept = windows.computeIfAbsent(r.window(), w -> new HashMap<>())
+      RingReport.WindowResult[] kept = windows(r.rising()).computeIfAbsent(r.window(), w -> new HashMap<>())
           .computeIfAbsent(shard, x -> new RingReport.WindowResult[2]);
       if (kept[LATEST] != null && kept[LATEST].index() >= r.index()) {
         return false;
@@ -246,8 +296,17 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
           RingReport.write(out, r);
         }
         out.writeLong(s.publishedThrough);
-        out.writeInt(s.windows.size());
-        for (Map.Entry<Long, Map<Integer, RingReport.WindowResult[]>> w : s.windows.entrySet()) {
+        writeWindows(out, s.windows);
+        writeIndexes(out, s.nextIndex);
+        writeWindows(out, s.risingWindows);
+        writeIndexes(out, s.risingNextIndex);
+        out.flush();
+      }
+
+      private static void writeWindows(DataOutputStream out, TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> ws)
+          throws IOException {
+        out.writeInt(ws.size());
+        for (Map.Entry<Long, Map<Integer, RingReport.WindowResult[]>> w : ws.entrySet()) {
           out.writeLong(w.getKey());
           out.writeInt(w.getValue().size());
           for (Map.Entry<Integer, RingReport.WindowResult[]> shard : w.getValue().entrySet()) {
@@ -255,20 +314,47 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
             for (RingReport.WindowResult r : shard.getValue()) {
               out.writeBoolean(r != null);
               if (r != null) {
-                out.writeBoolean(r.late());
-                out.writeInt(r.index());
-                out.writeLong(r.total());
-                RingReport.writeItems(out, r.items());
+                RingReport.writeResult(out, r);
               }
             }
           }
         }
-        out.writeInt(s.nextIndex.size());
-        for (Map.Entry<Long, Integer> e : s.nextIndex.entrySet()) {
+      }
+
+      private static void readWindows(DataInputStream in, TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> ws)
+          throws IOException {
+        int windows = in.readInt();
+        for (int i = 0; i < windows; i++) {
+          long window = in.readLong();
+          int n = in.readInt();
+          Map<Integer, RingReport.WindowResult[]> byShard = new HashMap<>();
+          for (int j = 0; j < n; j++) {
+            int shard = in.readInt();
+            RingReport.WindowResult[] kept = new RingReport.WindowResult[2];
+            for (int k = 0; k < 2; k++) {
+              if (in.readBoolean()) {
+                kept[k] = RingReport.readResult(in, window);
+              }
+            }
+            byShard.put(shard, kept);
+          }
+          ws.put(window, byShard);
+        }
+      }
+
+      private static void writeIndexes(DataOutputStream out, TreeMap<Long, Integer> indexes) throws IOException {
+        out.writeInt(indexes.size());
+        for (Map.Entry<Long, Integer> e : indexes.entrySet()) {
           out.writeLong(e.getKey());
           out.writeInt(e.getValue());
         }
-        out.flush();
+      }
+
+      private static void readIndexes(DataInputStream in, TreeMap<Long, Integer> indexes) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+          indexes.put(in.readLong(), in.readInt());
+        }
       }
 
       @Override
@@ -290,28 +376,10 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
           s.pending.put(List.of(r.shard, r.seq), r);
         }
         s.publishedThrough = in.readLong();
-        int windows = in.readInt();
-        for (int i = 0; i < windows; i++) {
-          long window = in.readLong();
-          int n = in.readInt();
-          Map<Integer, RingReport.WindowResult[]> byShard = new HashMap<>();
-          for (int j = 0; j < n; j++) {
-            int shard = in.readInt();
-            RingReport.WindowResult[] kept = new RingReport.WindowResult[2];
-            for (int k = 0; k < 2; k++) {
-              if (in.readBoolean()) {
-                kept[k] = new RingReport.WindowResult(window, in.readBoolean(), in.readInt(), in.readLong(),
-                    RingReport.readItems(in));
-              }
-            }
-            byShard.put(shard, kept);
-          }
-          s.windows.put(window, byShard);
-        }
-        int indexes = in.readInt();
-        for (int i = 0; i < indexes; i++) {
-          s.nextIndex.put(in.readLong(), in.readInt());
-        }
+        readWindows(in, s.windows);
+        readIndexes(in, s.nextIndex);
+        readWindows(in, s.risingWindows);
+        readIndexes(in, s.risingNextIndex);
         return s;
       }
     }

@@ -1,5 +1,6 @@
 package io.clicktrends.pipeline;
 
+import io.clicktrends.schema.RisingItem;
 import io.clicktrends.schema.TrendItem;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,8 +17,20 @@ import org.apache.beam.sdk.coders.AtomicCoder;
  * the results that came with it.
  */
 final class RingReport {
-  /** A ring's result for one window: its own result index for the window, ON_TIME or LATE, total and top K. */
-  record WindowResult(long window, boolean late, int index, long total, List<TrendItem> items) {}
+  /**
+   * A ring's result for one window: count trend or rising trend, ON_TIME or LATE, its own result index for the window
+   * and kind, the window's total and the top K items by count ({@code rising == false}) or the top K rising items.
+   */
+  record WindowResult(long window, boolean rising, boolean late, int index, long total, List<TrendItem> items,
+      List<RisingItem> risingItems) {
+    static WindowResult counts(long window, boolean late, int index, long total, List<TrendItem> items) {
+      return new WindowResult(window, false, late, index, total, items, List.of());
+    }
+
+    static WindowResult rising(long window, boolean late, int index, long total, List<RisingItem> items) {
+      return new WindowResult(window, true, late, index, total, List.of(), items);
+    }
+  }
 
   final int shard;
   /** The report's number in its ring's sequence (from 0): a runner may deliver a ring's reports out of order. */
@@ -60,10 +73,7 @@ final class RingReport {
     out.writeInt(r.results.size());
     for (WindowResult w : r.results) {
       out.writeLong(w.window());
-      out.writeBoolean(w.late());
-      out.writeInt(w.index());
-      out.writeLong(w.total());
-      writeItems(out, w.items());
+      writeResult(out, w);
     }
   }
 
@@ -74,9 +84,44 @@ final class RingReport {
     int n = in.readInt();
     List<WindowResult> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      results.add(new WindowResult(in.readLong(), in.readBoolean(), in.readInt(), in.readLong(), readItems(in)));
+      results.add(readResult(in, in.readLong()));
     }
     return new RingReport(shard, seq, through, results);
+  }
+
+  /** Writes a result without its window: kind, timing, index, total and items. */
+  static void writeResult(DataOutputStream out, WindowResult w) throws IOException {
+    out.writeBoolean(w.rising());
+    out.writeBoolean(w.late());
+    out.writeInt(w.index());
+    out.writeLong(w.total());
+    if (w.rising()) {
+      out.writeInt(w.risingItems().size());
+      for (RisingItem item : w.risingItems()) {
+        out.writeUTF(item.getKey());
+        out.writeLong(item.getCount());
+        out.writeLong(item.getPrevious());
+        out.writeDouble(item.getScore());
+      }
+    } else {
+      writeItems(out, w.items());
+    }
+  }
+
+  static WindowResult readResult(DataInputStream in, long window) throws IOException {
+    boolean rising = in.readBoolean();
+    boolean late = in.readBoolean();
+    int index = in.readInt();
+    long total = in.readLong();
+    if (!rising) {
+      return WindowResult.counts(window, late, index, total, readItems(in));
+    }
+    int n = in.readInt();
+    List<RisingItem> items = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      items.add(new RisingItem(in.readUTF(), in.readLong(), in.readLong(), in.readDouble()));
+    }
+    return WindowResult.rising(window, late, index, total, items);
   }
 
   static void writeItems(DataOutputStream out, List<TrendItem> items) throws IOException {

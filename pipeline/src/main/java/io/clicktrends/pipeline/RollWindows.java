@@ -16,6 +16,8 @@ import org.apache.beam.sdk.values.KV;
  * Turns one ring's stream of pane counts into window results with no timer: the on-time firing of each pane moves the
  * ring's {@link SlidingTopK} up to that pane and reports the windows it completes (ON_TIME); a late firing corrects the
  * windows that are still within the allowed lateness (LATE) and counts the (event, window) pairs it is too late for.
+ * With rising trends on, every count result comes with the window's rising result, and a correction also restates the
+ * rising result of the window one window length after each window it changed (its previous window changed).
  * Input: ring key ({@link RankingShards}) to the pane firings of one step; output: dimension to one {@link RingReport}
  * per step.
  *
@@ -133,7 +135,7 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
   private void advance(IncrementalState s, PaneUpdate u, List<RingReport.WindowResult> results) {
     SlidingTopK d = s.ring;
     d.addToPane(u.pane, u.counts);
-    d.advanceTo(u.pane, (n, r) -> results.add(result(s, n, r, false)));
+    d.advanceTo(u.pane, (n, r) -> addResults(s, n, r, false, true, results));
     // the on-time firing of a pane proves the watermark passed its last instant
     s.watermarkPassed = Math.max(s.watermarkPassed, paneEnd(d.last) - 1);
     // a window stays restatable (out-of-order on-time panes) back to SlidingTopK.oldestRecountable(): keep its
@@ -144,26 +146,53 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
   /**
    * Adds counts to a pane the windows have passed and restates each window that contains it: LATE
    * results for late data, cut where the window is past its allowed lateness; restated ON_TIME results
-   * for on-time data that arrived out of order, for every window whose panes are still kept.
+   * for on-time data that arrived out of order, for every window whose panes are still kept. With rising trends, each
+   * such window's rising result is restated too, and so is the rising result of the window one window length after it
+   * (whose previous window it is): every rising result stays the function of the counts published for the two windows.
    */
   private void correct(IncrementalState s, PaneUpdate u, boolean late, List<RingReport.WindowResult> results) {
     SlidingTopK d = s.ring;
     if (u.counts.isEmpty()) {
       return;
     }
-    d.correct(u.pane, u.counts);
+    // the first window containing the pane that keeps these counts: windows before it are past their allowed lateness
+    long keptFrom = u.pane;
+    while (late && keptFrom < u.pane + panes() && config.latenessDeadline(paneEnd(keptFrom)) <= s.watermarkPassed) {
+      keptFrom++;
+    }
+    d.correct(u.pane, u.counts, keptFrom);
     long events = CountAndRankFn.total(u.counts);
     long from = late ? u.pane : Math.max(u.pane, d.oldestRecountable());
     for (long n = from; n <= Math.min(u.pane + panes() - 1, d.last); n++) {
-      if (late && config.latenessDeadline(paneEnd(n)) <= s.watermarkPassed) {
+      if (n < keptFrom) {
         droppedTooLate.inc(events);
       } else {
-        results.add(result(s, n, d.recount(n), late));
+        addResults(s, n, d.recount(n), late, true, results);
+      }
+    }
+    if (d.rising()) {
+      // the windows whose previous window just changed
+      for (long n = Math.max(keptFrom, d.oldestRecountable() - panes()); n <= u.pane + panes() - 1; n++) {
+        long next = n + panes();
+        if (next > d.last) {
+          break;
+        }
+        SlidingTopK.Result r = d.recount(next);
+        if (r.total() > 0) {
+          addResults(s, next, r, late, false, results);
+        }
       }
     }
   }
 
-  private static RingReport.WindowResult result(IncrementalState s, long window, SlidingTopK.Result r, boolean late) {
-    return new RingReport.WindowResult(window, late, s.nextPaneIndex(window), r.total(), r.items());
+  /** Adds the window's count result (if {@code counts}) and, with rising trends on, its rising result. */
+  private void addResults(IncrementalState s, long window, SlidingTopK.Result r, boolean late, boolean counts,
+      List<RingReport.WindowResult> results) {
+    if (counts) {
+      results.add(RingReport.WindowResult.counts(window, late, s.nextPaneIndex(window, false), r.total(), r.items()));
+    }
+    if (s.ring.rising()) {
+      results.add(RingReport.WindowResult.rising(window, late, s.nextPaneIndex(window, true), r.total(), r.rising()));
+    }
   }
 }

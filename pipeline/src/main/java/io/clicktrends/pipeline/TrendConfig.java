@@ -21,14 +21,20 @@ public final class TrendConfig implements Serializable {
   private final int topK;
   private final Duration allowedLateness;
   private final List<Dimension> dimensions;
+  /** 0: no rising trends; otherwise the least count c a key needs in a window to be listed as rising. */
+  private final int risingMinCount;
+
+  /** The least count a key needs to be listed as rising when --risingMinCount is not given. */
+  public static final int DEFAULT_RISING_MIN_COUNT = 5;
 
   private TrendConfig(Duration windowSize, Duration windowSlide, int topK, Duration allowedLateness,
-      List<Dimension> dimensions) {
+      List<Dimension> dimensions, int risingMinCount) {
     this.windowSize = windowSize;
     this.windowSlide = windowSlide;
     this.topK = topK;
     this.allowedLateness = allowedLateness;
     this.dimensions = Collections.unmodifiableList(new ArrayList<>(dimensions));
+    this.risingMinCount = risingMinCount;
   }
 
   /** Parses and validates the options; the exception names the bad option and value. */
@@ -42,15 +48,19 @@ public final class TrendConfig implements Serializable {
         }
       }
     }
-    return of(
+    TrendConfig counts = of(
         Durations.parse("windowSize", o.getWindowSize()),
         Durations.parse("windowSlide", o.getWindowSlide()),
         o.getTopK(),
         Durations.parse("allowedLateness", o.getAllowedLateness()),
         dims);
+    return o.getRising() ? counts.withRising(o.getRisingMinCount()) : counts;
   }
 
-  /** Validates and builds; the exception names the bad value. */
+  /**
+   * Validates and builds a configuration of count trends only (no rising trends; see {@link #withRising}); the
+   * exception names the bad value.
+   */
   public static TrendConfig of(Duration windowSize, Duration windowSlide, int topK,
       Duration allowedLateness, List<Dimension> dimensions) {
     Objects.requireNonNull(windowSize, "windowSize");
@@ -85,7 +95,31 @@ public final class TrendConfig implements Serializable {
         throw new IllegalArgumentException("--dimensions lists \"" + d + "\" twice");
       }
     }
-    return new TrendConfig(windowSize, windowSlide, topK, allowedLateness, dimensions);
+    return new TrendConfig(windowSize, windowSlide, topK, allowedLateness, dimensions, 0);
+  }
+
+  /**
+   * This configuration with rising trends too: per dimension and window {@code [e-S, e)}, the K keys with the highest
+   * score {@code (c - b) / sqrt(c + b)} among those with {@code c >= minCount} and {@code c > b}, where c is the key's
+   * count in the window and b its count in the previous window {@code [e-2S, e-S)} (issue 13; {@link RisingScore}).
+   *
+   * @param minCount the least count c a key needs in the window to be listed, at least 1 ({@code --risingMinCount})
+   */
+  public TrendConfig withRising(int minCount) {
+    if (minCount < 1) {
+      throw new IllegalArgumentException("--risingMinCount=" + minCount + " must be at least 1");
+    }
+    return new TrendConfig(windowSize, windowSlide, topK, allowedLateness, dimensions, minCount);
+  }
+
+  /** Whether rising trends are computed beside the count trends ({@code --rising}). */
+  public boolean rising() {
+    return risingMinCount > 0;
+  }
+
+  /** The least count c a key needs in a window to be listed as rising; 0 when rising trends are off. */
+  public int risingMinCount() {
+    return risingMinCount;
   }
 
   public Duration windowSize() {
@@ -128,6 +162,7 @@ public final class TrendConfig implements Serializable {
   @Override
   public String toString() {
     return "windowSize=" + Durations.format(windowSize) + " windowSlide=" + Durations.format(windowSlide)
-        + " topK=" + topK + " allowedLateness=" + Durations.format(allowedLateness) + " dimensions=" + dimensions;
+        + " topK=" + topK + " allowedLateness=" + Durations.format(allowedLateness) + " dimensions=" + dimensions
+        + (rising() ? " risingMinCount=" + risingMinCount : " rising=false");
   }
 }

@@ -43,6 +43,20 @@ public interface TrendOptions extends PipelineOptions {
 
   void setDimensions(List<String> value);
 
+  @Description("Also publish rising trends (kind rising, routing key trend.<dimension>.rising): per window, the K keys "
+      + "with the highest (c - b) / sqrt(c + b), c the key's count in the window and b in the window before it, among "
+      + "keys with c >= risingMinCount and c > b.")
+  @Default.Boolean(true)
+  boolean getRising();
+
+  void setRising(boolean value);
+
+  @Description("The least count a key needs in a window to be listed as rising (at least 1).")
+  @Default.Integer(TrendConfig.DEFAULT_RISING_MIN_COUNT)
+  int getRisingMinCount();
+
+  void setRisingMinCount(int value);
+
   @Description("Trend engine: incremental (pane counts, a ring of panes and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
   @Default.Enum("incremental")
   Engine getEngine();

@@ -1,7 +1,9 @@
 package io.clicktrends.pipeline;
 
+import io.clicktrends.schema.RisingItem;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendItem;
+import io.clicktrends.schema.TrendJson;
 import java.util.List;
 
 /**
@@ -11,18 +13,38 @@ import java.util.List;
 public final class TrendText {
   private TrendText() {}
 
-  /** {@code add_to_cart 2014-04-01T10:00:00Z/2014-04-01T10:10:00Z} */
+  /**
+   * {@code add_to_cart 2014-04-01T10:00:00Z/2014-04-01T10:10:00Z} for a count trend, with {@code  rising} appended
+   * for a rising trend ({@link #risingWindowId}).
+   */
   public static String windowId(Trend t) {
-    return windowId(t.getDimension(), t.getWindowStart().toEpochMilli(), t.getWindowEnd().toEpochMilli());
+    String id = windowId(t.getDimension(), t.getWindowStart().toEpochMilli(), t.getWindowEnd().toEpochMilli());
+    return TrendJson.isRising(t) ? id + " rising" : id;
+  }
+
+  /** {@code add_to_cart 2014-04-01T10:00:00Z/2014-04-01T10:10:00Z rising}: the rising trend of the window. */
+  public static String risingWindowId(String dimension, long startMillis, long endMillis) {
+    return windowId(dimension, startMillis, endMillis) + " rising";
   }
 
   public static String windowId(String dimension, long startMillis, long endMillis) {
     return dimension + " " + java.time.Instant.ofEpochMilli(startMillis) + "/" + java.time.Instant.ofEpochMilli(endMillis);
   }
 
-  /** {@code total=3 [214716935=2, 214826623=1]} */
+  /** {@code total=3 [214716935=2, 214826623=1]}, or for a rising trend {@link #risingContent}. */
   public static String content(Trend t) {
-    return content(t.getTotal(), t.getItems());
+    return TrendJson.isRising(t) ? risingContent(t.getTotal(), t.getRising()) : content(t.getTotal(), t.getItems());
+  }
+
+  /** {@code total=9 rising [boots=6/1/1.8898223650461359]}: key=count/previous/score, score in full. */
+  public static String risingContent(long total, List<RisingItem> items) {
+    StringBuilder sb = new StringBuilder("total=").append(total).append(" rising [");
+    for (int i = 0; i < items.size(); i++) {
+      RisingItem r = items.get(i);
+      sb.append(i == 0 ? "" : ", ").append(r.getKey()).append('=').append(r.getCount()).append('/')
+          .append(r.getPrevious()).append('/').append(r.getScore());
+    }
+    return sb.append(']').toString();
   }
 
   public static String content(long total, List<TrendItem> items) {

@@ -56,8 +56,11 @@ public class BadInputPipelineTest {
     return f;
   }
 
+  /** Count trends only (these tests are about input; RisingTrendsTest has rising trends). */
   private PCollection<String> trends(PCollection<ClickEvent> events, String... args) {
-    ClicktrendsOptions options = ClicktrendsPipeline.parse(args);
+    String[] countsOnly = java.util.Arrays.copyOf(args, args.length + 1);
+    countsOnly[args.length] = "--rising=false";
+    ClicktrendsOptions options = ClicktrendsPipeline.parse(countsOnly);
     return events.apply(ValidateClickEvents.create(ClicktrendsPipeline.maxClockSkewMillis(options)))
         .get(ValidateClickEvents.VALID)
         .apply(ComputeTrends.from(options))

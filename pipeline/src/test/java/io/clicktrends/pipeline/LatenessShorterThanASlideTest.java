@@ -51,8 +51,9 @@ public class LatenessShorterThanASlideTest {
 
   @Test
   public void aLateEventCorrectsItsWindowForOneMinuteThenIsDroppedThere() {
+    // count trends only: this is about lateness (RisingTrendsTest has rising trends with late data)
     ClicktrendsOptions options = ClicktrendsPipeline.parse("--windowSize=30m", "--windowSlide=5m", "--topK=7",
-        "--engine=" + engine, "--rabbitmqUri=none", "--archivePath=none");
+        "--engine=" + engine, "--rabbitmqUri=none", "--archivePath=none", "--rising=false");
     TrendConfig config = TrendConfig.from(options);
     assertEquals(Duration.standardMinutes(1), config.allowedLateness());
 

@@ -26,7 +26,10 @@ public final class RandomStream {
   public final List<Arrival> arrivals = new ArrayList<>();
   public final TestStream<ClickEvent> testStream;
 
-  /** A stream whose settings (window, slide, K, a whole number of slides of lateness) are drawn from the seed too. */
+  /**
+   * A stream whose settings (window, slide, K, a whole number of slides of lateness) are drawn from the seed too, with
+   * rising trends on.
+   */
   public RandomStream(long seed) {
     this(new Random(seed));
   }
@@ -45,8 +48,9 @@ public final class RandomStream {
     int panes = 1 + r.nextInt(6);
     long lateness = r.nextInt(4) * slide;
     List<Dimension> dims = List.of(Dimension.add_to_cart, Dimension.search, Dimension.category_view);
+    // rising trends on, with a least count of 1 to 3 (small streams: low enough that keys are listed)
     return TrendConfig.of(Duration.millis(slide * panes), Duration.millis(slide), 1 + r.nextInt(4),
-        Duration.millis(lateness), dims);
+        Duration.millis(lateness), dims).withRising(1 + (int) (slide / 10_000) % 3);
   }
 
   private RandomStream(Random r, TrendConfig config) {

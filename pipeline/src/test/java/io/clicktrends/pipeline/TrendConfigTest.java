@@ -32,6 +32,16 @@ public class TrendConfigTest {
   }
 
   @Test
+  public void risingTrendsAreOnByDefaultFromACountOfFiveAndCanBeTurnedOff() {
+    assertEquals(true, parse().rising());
+    assertEquals(5, parse().risingMinCount());
+    assertEquals(3, parse("--risingMinCount=3").risingMinCount());
+    assertEquals(false, parse("--rising=false").rising());
+    assertEquals(0, parse("--rising=false").risingMinCount());
+    assertThat(error("--risingMinCount=0"), containsString("--risingMinCount=0 must be at least 1"));
+  }
+
+  @Test
   public void durationsAcceptShortAndIsoForms() {
     assertEquals(Duration.standardSeconds(90), Durations.parse("x", "90s"));
     assertEquals(Duration.standardMinutes(10), Durations.parse("x", "10m"));

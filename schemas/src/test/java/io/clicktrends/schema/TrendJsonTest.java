@@ -36,9 +36,43 @@ public class TrendJsonTest {
     assertEquals("{\"dimension\":\"search\",\"windowStart\":\"2014-04-01T10:00:00Z\","
         + "\"windowEnd\":\"2014-04-01T10:10:00Z\",\"total\":1234,\"items\":["
         + "{\"key\":\"<img src=x onerror=alert(1)>\",\"count\":42},{\"key\":\"red \\\"shoes\\\"\",\"count\":40}],"
-        + "\"timing\":\"ON_TIME\",\"paneIndex\":0,\"emittedAt\":\"2014-04-01T10:10:05.120Z\"}", json);
+        + "\"timing\":\"ON_TIME\",\"paneIndex\":0,\"kind\":\"top\",\"emittedAt\":\"2014-04-01T10:10:05.120Z\"}",
+        json);
     assertEquals(TREND, TrendJson.fromJson(json));
     assertEquals("search/1396347000000/ON_TIME/0", TrendJson.messageId(TREND));
+  }
+
+  @Test
+  public void aRisingTrendCarriesKindPreviousAndScoreAndHasItsOwnMessageId() {
+    Trend rising = Trend.newBuilder(TREND)
+        .setKind("rising")
+        .setItems(List.of(new TrendItem("boots", 80L), new TrendItem("hats", 9L)))
+        .setRising(List.of(new RisingItem("boots", 80L, 3L, 77 / Math.sqrt(83)), new RisingItem("hats", 9L, 0L, 3.0)))
+        .setTiming("LATE")
+        .setPaneIndex(2)
+        .build();
+    String json = TrendJson.toJson(rising);
+    assertEquals("{\"dimension\":\"search\",\"windowStart\":\"2014-04-01T10:00:00Z\","
+        + "\"windowEnd\":\"2014-04-01T10:10:00Z\",\"total\":1234,\"items\":["
+        + "{\"key\":\"boots\",\"count\":80,\"previous\":3,\"score\":" + (77 / Math.sqrt(83)) + "},"
+        + "{\"key\":\"hats\",\"count\":9,\"previous\":0,\"score\":3.0}],"
+        + "\"timing\":\"LATE\",\"paneIndex\":2,\"kind\":\"rising\",\"emittedAt\":\"2014-04-01T10:10:05.120Z\"}",
+        json);
+    assertEquals(rising, TrendJson.fromJson(json));
+    assertEquals("search/1396347000000/LATE/2/rising", TrendJson.messageId(rising));
+  }
+
+  @Test
+  public void aTrendWithoutKindIsACountTrendAndAnUnknownKindIsRejected() {
+    String old = "{\"dimension\":\"search\",\"windowStart\":\"2014-04-01T10:00:00Z\",\"windowEnd\":\"2014-04-01T10:10:00Z\","
+        + "\"total\":1,\"items\":[{\"key\":\"a\",\"count\":1}],\"timing\":\"ON_TIME\",\"emittedAt\":\"2014-04-01T10:10:05Z\"}";
+    assertEquals("top", TrendJson.fromJson(old).getKind());
+    assertThat(assertThrows(IllegalArgumentException.class,
+        () -> TrendJson.fromJson(old.replace("\"timing\"", "\"kind\":\"falling\",\"timing\""))).getMessage(),
+        containsString("kind"));
+    assertThat(assertThrows(IllegalArgumentException.class,
+        () -> TrendJson.fromJson(old.replace("\"timing\"", "\"kind\":\"rising\",\"timing\""))).getMessage(),
+        containsString("previous"));
   }
 
   @Test

@@ -17,8 +17,10 @@ import org.apache.beam.sdk.values.PDone;
  * }</pre>
  *
  * <p>Each trend goes to a durable topic exchange (default {@value #DEFAULT_EXCHANGE}) with routing
- * key {@code trend.<dimension>}, persistent delivery, {@code content-type: application/json} and
- * {@code message-id} {@code <dimension>/<windowEnd millis>/<timing>/<pane index>}. A bundle
+ * key {@code trend.<dimension>} (a count trend) or {@code trend.<dimension>.rising} (a rising trend), persistent
+ * delivery, {@code content-type: application/json} and {@code message-id}
+ * {@code <dimension>/<windowEnd millis>/<timing>/<pane index>} (with {@code /rising} appended for a rising trend,
+ * {@link io.clicktrends.schema.TrendJson#messageId}). A bundle
  * finishes only when the broker confirmed all its messages; it retries for {@link Write#withRetryFor} (a broker
  * restart), then fails and the runner retries it (at-least-once; consumers drop duplicates by message id).
  */

@@ -113,8 +113,9 @@ final class TrendPublisher implements AutoCloseable {
     channel.basicPublish(config.exchange, routingKey(trend), config.failOnUnroutable, props, body);
   }
 
+  /** {@code trend.<dimension>} for a count trend, {@code trend.<dimension>.rising} for a rising trend. */
   static String routingKey(Trend trend) {
-    return "trend." + trend.getDimension();
+    return "trend." + trend.getDimension() + (TrendJson.isRising(trend) ? ".rising" : "");
   }
 
   /**

@@ -101,7 +101,8 @@ public class RabbitMqTrendIOTest {
     List<Trend> trends = List.of(
         Trends.trend("search", 1_396_437_600L, 0, "red shoes", "<img src=x onerror=alert(1)>"),
         Trends.trend("add_to_cart", 1_396_437_600L, 0, "214716935"),
-        Trends.trend("add_to_cart", 1_396_437_610L, 1, "214716935", "214826623"));
+        Trends.trend("add_to_cart", 1_396_437_610L, 1, "214716935", "214826623"),
+        Trends.rising("add_to_cart", 1_396_437_610L, 1, "214716935"));
     run(trends, sink());
 
     Map<String, GetResponse> byId = new HashMap<>();
@@ -109,11 +110,12 @@ public class RabbitMqTrendIOTest {
     while ((r = ch.basicGet(q, true)) != null) {
       byId.put(r.getProps().getMessageId(), r);
     }
-    assertThat(byId.size(), equalTo(3));
+    assertThat(byId.size(), equalTo(4));
     for (Trend t : trends) {
       GetResponse got = byId.get(TrendJson.messageId(t));
       assertThat("message " + TrendJson.messageId(t), got, notNullValue());
-      assertThat(got.getEnvelope().getRoutingKey(), equalTo("trend." + t.getDimension()));
+      assertThat(got.getEnvelope().getRoutingKey(),
+          equalTo("trend." + t.getDimension() + (t.getKind().equals("rising") ? ".rising" : "")));
       assertThat(got.getEnvelope().getExchange(), equalTo(exchange));
       assertThat(got.getProps().getContentType(), equalTo("application/json"));
       assertThat(got.getProps().getDeliveryMode(), equalTo(2));
@@ -121,6 +123,9 @@ public class RabbitMqTrendIOTest {
       assertThat(TrendJson.fromJson(new String(got.getBody(), StandardCharsets.UTF_8)), equalTo(t));
     }
     assertThat(byId.keySet().contains("add_to_cart/1396437610000/ON_TIME/1"), equalTo(true));
+    // the rising trend of the same window and pane index: its own id, its own routing key
+    assertThat(byId.get("add_to_cart/1396437610000/ON_TIME/1/rising").getEnvelope().getRoutingKey(),
+        equalTo("trend.add_to_cart.rising"));
   }
 
   @Test

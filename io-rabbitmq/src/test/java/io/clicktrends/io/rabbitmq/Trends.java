@@ -1,5 +1,6 @@
 package io.clicktrends.io.rabbitmq;
 
+import io.clicktrends.schema.RisingItem;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendItem;
 import java.time.Instant;
@@ -27,5 +28,17 @@ final class Trends {
         .setPaneIndex(paneIndex)
         .setEmittedAt(end.plusMillis(120))
         .build();
+  }
+
+  /** A rising trend: each key counted 10 in the window and 1 in the previous one. */
+  static Trend rising(String dimension, long windowEndSeconds, long paneIndex, String... keys) {
+    Trend top = trend(dimension, windowEndSeconds, paneIndex, keys);
+    List<TrendItem> items = new java.util.ArrayList<>();
+    List<RisingItem> rising = new java.util.ArrayList<>();
+    for (String k : keys) {
+      items.add(new TrendItem(k, 10L));
+      rising.add(new RisingItem(k, 10L, 1L, 9 / Math.sqrt(11)));
+    }
+    return Trend.newBuilder(top).setKind("rising").setItems(items).setRising(rising).build();
   }
 }
