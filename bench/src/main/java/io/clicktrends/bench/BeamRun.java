@@ -44,51 +44,75 @@ import org.joda.time.Instant;
 
 /**
  * One engine on one Beam runner, in batch: {@code GenerateSequence} (bounded, split by the runner)
- * regenerates event i from the seed, so no event is serialised into the pipeline graph; the trends are
- * reduced in the pipeline to the last pane of every (dimension, window) and written as canonical lines
- * ({@code windowId content}) with TextIO, which works the same on every runner.
+ * regenerates event i from the seed, so no event is serialised into the pipeline graph; the trends
+ * are reduced in the pipeline to the last pane of every (dimension, window) and written as
+ * canonical lines ({@code windowId content}) with TextIO, which works the same on every runner.
  */
 final class BeamRun {
   private BeamRun() {}
 
   static PipelineOptions options(String runner, String sparkMaster) {
-    String[] args = runner.equals("spark")
-        ? new String[] {"--runner=SparkRunner", "--sparkMaster=" + sparkMaster, "--streaming=false",
-            "--enableSparkMetricSinks=false", "--appName=clicktrends-bench"}
-        // The DirectRunner's immutability and encodability checks copy and encode every element; off for speed.
-        : new String[] {"--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false",
-            "--blockOnRun=true"};
+    String[] args =
+        runner.equals("spark")
+            ? new String[] {
+              "--runner=SparkRunner",
+              "--sparkMaster=" + sparkMaster,
+              "--streaming=false",
+              "--enableSparkMetricSinks=false",
+              "--appName=clicktrends-bench"
+            }
+            // The DirectRunner's immutability and encodability checks copy and encode every
+            // element; off for speed.
+            : new String[] {
+              "--runner=DirectRunner",
+              "--enforceImmutability=false",
+              "--enforceEncodability=false",
+              "--blockOnRun=true"
+            };
     try {
       return PipelineOptionsFactory.fromArgs(args).create();
     } catch (IllegalArgumentException e) {
       if (runner.equals("spark")) {
-        throw new IllegalStateException("the SparkRunner is not on the classpath: build and run with -Pspark "
-            + "(bench/run.sh does this for --runner=spark)", e);
+        throw new IllegalStateException(
+            "the SparkRunner is not on the classpath: build and run with -Pspark "
+                + "(bench/run.sh does this for --runner=spark)",
+            e);
       }
       throw e;
     }
   }
 
   /** Runs the pipeline and returns the output lines, sorted. */
-  static List<String> run(Engine engine, String runner, String sparkMaster, Workload workload, TrendConfig config,
+  static List<String> run(
+      Engine engine,
+      String runner,
+      String sparkMaster,
+      Workload workload,
+      TrendConfig config,
       Path outDir) {
     return run(engine, options(runner, sparkMaster), workload, config, outDir);
   }
 
-  static List<String> run(Engine engine, PipelineOptions options, Workload workload, TrendConfig config, Path outDir) {
+  static List<String> run(
+      Engine engine, PipelineOptions options, Workload workload, TrendConfig config, Path outDir) {
     Pipeline p = Pipeline.create(options);
     p.apply("Sequence", GenerateSequence.from(0).to(workload.events))
         .apply("Events", ParDo.of(new GenerateEvents(workload)))
         .setCoder(AvroCoder.of(ClickEvent.class))
         .apply("ComputeTrends", ComputeTrends.of(config).withEngine(engine))
-        .apply("Global", Window.<Trend>into(new GlobalWindows())
-            .triggering(DefaultTrigger.of())
-            .withAllowedLateness(Duration.ZERO)
-            .discardingFiredPanes())
-        // One combine over all results: keyed by window, the DirectRunner would run a bundle per key
+        .apply(
+            "Global",
+            Window.<Trend>into(new GlobalWindows())
+                .triggering(DefaultTrigger.of())
+                .withAllowedLateness(Duration.ZERO)
+                .discardingFiredPanes())
+        // One combine over all results: keyed by window, the DirectRunner would run a bundle per
+        // key
         // (thousands), and that harness cost, not the engine, would be what the benchmark measured.
         .apply("LastPanes", Combine.globally(new LastPanes()).withoutDefaults())
-        .apply("Lines", FlatMapElements.into(TypeDescriptors.strings()).via((List<String> lines) -> lines))
+        .apply(
+            "Lines",
+            FlatMapElements.into(TypeDescriptors.strings()).via((List<String> lines) -> lines))
         .apply("Write", TextIO.write().to(outDir.resolve("part").toString()).withSuffix(".txt"));
     PipelineResult result = p.run();
     PipelineResult.State state = result.waitUntilFinish();
@@ -101,7 +125,9 @@ final class BeamRun {
   static List<String> readLines(Path dir) {
     List<String> lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("part"))::iterator) {
+      for (Path f :
+          (Iterable<Path>)
+              files.filter(f -> f.getFileName().toString().startsWith("part"))::iterator) {
         lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
@@ -127,10 +153,11 @@ final class BeamRun {
   }
 
   /**
-   * The result with the highest pane index (the window's final pane) of every (dimension, window), as
-   * canonical lines {@code windowId content}.
+   * The result with the highest pane index (the window's final pane) of every (dimension, window),
+   * as canonical lines {@code windowId content}.
    */
-  static final class LastPanes extends CombineFn<Trend, Map<String, KV<Long, String>>, List<String>> {
+  static final class LastPanes
+      extends CombineFn<Trend, Map<String, KV<Long, String>>, List<String>> {
     @Override
     public Map<String, KV<Long, String>> createAccumulator() {
       return new HashMap<>();
@@ -142,13 +169,22 @@ final class BeamRun {
       return acc;
     }
 
-    private static void offer(Map<String, KV<Long, String>> acc, String window, KV<Long, String> result) {
-      acc.merge(window, result, (a, b) -> a.getKey() > b.getKey()
-          || (a.getKey().equals(b.getKey()) && a.getValue().compareTo(b.getValue()) >= 0) ? a : b);
+    private static void offer(
+        Map<String, KV<Long, String>> acc, String window, KV<Long, String> result) {
+      acc.merge(
+          window,
+          result,
+          (a, b) ->
+              a.getKey() > b.getKey()
+                      || (a.getKey().equals(b.getKey())
+                          && a.getValue().compareTo(b.getValue()) >= 0)
+                  ? a
+                  : b);
     }
 
     @Override
-    public Map<String, KV<Long, String>> mergeAccumulators(Iterable<Map<String, KV<Long, String>>> accs) {
+    public Map<String, KV<Long, String>> mergeAccumulators(
+        Iterable<Map<String, KV<Long, String>>> accs) {
       Map<String, KV<Long, String>> merged = createAccumulator();
       for (Map<String, KV<Long, String>> acc : accs) {
         acc.forEach((window, result) -> offer(merged, window, result));
@@ -165,7 +201,8 @@ final class BeamRun {
     }
 
     @Override
-    public Coder<Map<String, KV<Long, String>>> getAccumulatorCoder(CoderRegistry registry, Coder<Trend> input) {
+    public Coder<Map<String, KV<Long, String>>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<Trend> input) {
       return MapCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()));
     }
   }

@@ -21,11 +21,13 @@ import java.util.stream.Stream;
 /**
  * The trend-engine benchmark. For each engine given, runs the seeded workload and prints
  *
- * <pre>BENCH engine=incremental runner=direct events=100000 panes=60 items=10000 events_per_s=... wall_s=... peak_heap_mb=... output_sha256=...</pre>
+ * <pre>
+ * BENCH engine=incremental runner=direct events=100000 panes=60 items=10000 events_per_s=... wall_s=... peak_heap_mb=... output_sha256=...
+ * </pre>
  *
  * where output_sha256 hashes the sorted lines {@code windowId + " " + content} of the last pane of
- * every (dimension, window), so engines that compute the same trends print the same hash.
- * {@code wall_s} is the pipeline's run (for Beam: construction, runner start-up, the run, writing the
+ * every (dimension, window), so engines that compute the same trends print the same hash. {@code
+ * wall_s} is the pipeline's run (for Beam: construction, runner start-up, the run, writing the
  * output; for plain-java: the loop over the events already in memory).
  */
 public final class Bench {
@@ -45,15 +47,27 @@ public final class Bench {
       return; // --help or --version
     }
     long span = BenchArgs.duration("span", a.span).getMillis();
-    Workload workload = a.dataset.equals("yoochoose")
-        ? Workload.yoochoose(a.events, span, a.seed)
-        : Workload.synthetic(a.events < 0 ? 100_000 : a.events, span, a.items, a.skew, a.seed);
-    TrendConfig config = TrendConfig.of(BenchArgs.duration("windowSize", a.windowSize),
-        BenchArgs.duration("windowSlide", a.windowSlide), a.topK,
-        BenchArgs.duration("allowedLateness", a.allowedLateness),
-        dimensions());
-    System.err.println("bench: " + workload.describe() + "; " + config + "; runner " + a.runner
-        + (a.runner.equals("spark") ? " " + a.sparkMaster + " (batch)" : " (immutability/encodability checks off)"));
+    Workload workload =
+        a.dataset.equals("yoochoose")
+            ? Workload.yoochoose(a.events, span, a.seed)
+            : Workload.synthetic(a.events < 0 ? 100_000 : a.events, span, a.items, a.skew, a.seed);
+    TrendConfig config =
+        TrendConfig.of(
+            BenchArgs.duration("windowSize", a.windowSize),
+            BenchArgs.duration("windowSlide", a.windowSlide),
+            a.topK,
+            BenchArgs.duration("allowedLateness", a.allowedLateness),
+            dimensions());
+    System.err.println(
+        "bench: "
+            + workload.describe()
+            + "; "
+            + config
+            + "; runner "
+            + a.runner
+            + (a.runner.equals("spark")
+                ? " " + a.sparkMaster + " (batch)"
+                : " (immutability/encodability checks off)"));
     HeapSampler heap = new HeapSampler().start();
     List<ClickEvent> inMemory = null;
     int failures = 0;
@@ -67,8 +81,11 @@ public final class Bench {
         if (inMemory == null) {
           long g = System.nanoTime();
           inMemory = workload.all();
-          System.err.printf(Locale.ROOT, "bench: plain-java: %d events generated in memory in %.2f s (not timed)%n",
-              inMemory.size(), (System.nanoTime() - g) / 1e9);
+          System.err.printf(
+              Locale.ROOT,
+              "bench: plain-java: %d events generated in memory in %.2f s (not timed)%n",
+              inMemory.size(),
+              (System.nanoTime() - g) / 1e9);
         }
         heap.reset();
         t0 = System.nanoTime();
@@ -83,7 +100,8 @@ public final class Bench {
         heap.reset();
         t0 = System.nanoTime();
         try {
-          lines = BeamRun.run(Engine.valueOf(engine), a.runner, a.sparkMaster, workload, config, dir);
+          lines =
+              BeamRun.run(Engine.valueOf(engine), a.runner, a.sparkMaster, workload, config, dir);
         } catch (RuntimeException e) {
           failures++;
           System.err.println("bench: engine=" + engine + " runner=" + runner + " failed: " + e);
@@ -102,10 +120,20 @@ public final class Bench {
         Files.createDirectories(f.getParent());
         Files.write(f, lines, StandardCharsets.UTF_8);
       }
-      System.err.println("bench: engine=" + engine + " produced " + lines.size() + " (dimension, window) results");
-      System.out.printf(Locale.ROOT,
+      System.err.println(
+          "bench: engine=" + engine + " produced " + lines.size() + " (dimension, window) results");
+      System.out.printf(
+          Locale.ROOT,
           "BENCH engine=%s runner=%s events=%d panes=%d items=%d events_per_s=%.0f wall_s=%.2f peak_heap_mb=%d output_sha256=%s%n",
-          engine, runner, workload.events, config.panesPerWindow(), workload.items(), workload.events / wall, wall, peak, sha);
+          engine,
+          runner,
+          workload.events,
+          config.panesPerWindow(),
+          workload.items(),
+          workload.events / wall,
+          wall,
+          peak,
+          sha);
       System.out.flush();
     }
     System.exit(failures == 0 ? 0 : 1);

@@ -17,9 +17,9 @@ import org.apache.flume.api.RpcClientFactory;
 import org.apache.flume.event.EventBuilder;
 
 /**
- * Sends one batch of clicks to a Flume agent and returns only once the agent has accepted all of it (the batch
- * is committed to its channels); throws if it did not. One instance per sender thread: neither Flume's
- * {@code RpcClient} nor the pacing wants sharing.
+ * Sends one batch of clicks to a Flume agent and returns only once the agent has accepted all of it
+ * (the batch is committed to its channels); throws if it did not. One instance per sender thread:
+ * neither Flume's {@code RpcClient} nor the pacing wants sharing.
  */
 interface ClickSender extends AutoCloseable {
   /** Sends the batch; returns normally only when the agent acknowledged every event of it. */
@@ -28,7 +28,10 @@ interface ClickSender extends AutoCloseable {
   @Override
   void close();
 
-  /** {@code avro}: Flume's RpcClient to the Avro source; {@code http}: JSON arrays POSTed to the HTTP source. */
+  /**
+   * {@code avro}: Flume's RpcClient to the Avro source; {@code http}: JSON arrays POSTed to the
+   * HTTP source.
+   */
   static ClickSender open(String via, String host, int avroPort, int httpPort, int batchSize) {
     return switch (via) {
       case "avro" -> new AvroRpc(host, avroPort, batchSize);
@@ -37,7 +40,10 @@ interface ClickSender extends AutoCloseable {
     };
   }
 
-  /** Flume's own RpcClient to the Avro source, one JSON click per Flume event body (as servers send them). */
+  /**
+   * Flume's own RpcClient to the Avro source, one JSON click per Flume event body (as servers send
+   * them).
+   */
   final class AvroRpc implements ClickSender {
     private final RpcClient client;
 
@@ -60,9 +66,13 @@ interface ClickSender extends AutoCloseable {
     }
   }
 
-  /** The HTTP source as the browser tracker uses it: one JSON array per POST, accepted on a 2xx answer. */
+  /**
+   * The HTTP source as the browser tracker uses it: one JSON array per POST, accepted on a 2xx
+   * answer.
+   */
   final class HttpJson implements ClickSender {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI endpoint;
 
     HttpJson(String host, int port) {
@@ -75,11 +85,14 @@ interface ClickSender extends AutoCloseable {
       for (int i = 0; i < batch.size(); i++) {
         body.append(i == 0 ? "" : ",").append(ClickEventJson.toJson(batch.get(i)));
       }
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint)
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(endpoint)
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
         throw new IOException("HTTP source answered " + r.statusCode() + ": " + r.body());
       }

@@ -14,16 +14,19 @@ final class HeapSampler {
   private final AtomicLong peak = new AtomicLong();
 
   HeapSampler start() {
-    Thread t = new Thread(() -> {
-      while (true) {
-        sample();
-        try {
-          Thread.sleep(5); // a sampling period, not a synchronisation
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
+    Thread t =
+        new Thread(
+            () -> {
+              while (true) {
+                sample();
+                try {
+                  Thread.sleep(5); // a sampling period, not a synchronisation
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "heap-sampler");
     t.setDaemon(true);
     t.start();
     return this;

@@ -5,21 +5,24 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * ON_TIME latencies of a run (milliseconds from a window's end to the arrival of its first ON_TIME trend at the
- * benchmark's queue), in window-end order, with the percentiles and the backlog test.
+ * ON_TIME latencies of a run (milliseconds from a window's end to the arrival of its first ON_TIME
+ * trend at the benchmark's queue), in window-end order, with the percentiles and the backlog test.
  *
- * <p>The latency includes the watermark's {@code maxOutOfOrderness} (5 s by default: a window cannot close before
- * its end plus that bound), the source's and runner's delays (micro-batch interval on Spark), the engine, the
- * publish with confirms and the broker.
+ * <p>The latency includes the watermark's {@code maxOutOfOrderness} (5 s by default: a window
+ * cannot close before its end plus that bound), the source's and runner's delays (micro-batch
+ * interval on Spark), the engine, the publish with confirms and the broker.
  */
 final class Latencies {
   private final List<TrendCollector.OnTime> byWindowEnd;
 
-  /** @param onTime the measured windows' ON_TIME arrivals, in any order */
+  /**
+   * @param onTime the measured windows' ON_TIME arrivals, in any order
+   */
   Latencies(List<TrendCollector.OnTime> onTime) {
     this.byWindowEnd = new ArrayList<>(onTime);
-    byWindowEnd.sort(Comparator.comparingLong(TrendCollector.OnTime::windowEndMillis)
-        .thenComparingLong(TrendCollector.OnTime::arrivedMillis));
+    byWindowEnd.sort(
+        Comparator.comparingLong(TrendCollector.OnTime::windowEndMillis)
+            .thenComparingLong(TrendCollector.OnTime::arrivedMillis));
   }
 
   int count() {
@@ -32,8 +35,9 @@ final class Latencies {
   }
 
   /**
-   * Whether the backlog did not grow: the median latency of the last 20% of ON_TIME trends (by window end; at
-   * least one) is at most the median of the first 20% plus {@code slackMillis} (one slide). False without trends.
+   * Whether the backlog did not grow: the median latency of the last 20% of ON_TIME trends (by
+   * window end; at least one) is at most the median of the first 20% plus {@code slackMillis} (one
+   * slide). False without trends.
    */
   boolean backlogSteady(long slackMillis) {
     int n = byWindowEnd.size();
@@ -53,8 +57,15 @@ final class Latencies {
       return "no ON_TIME trends";
     }
     int k = Math.max(1, (int) Math.ceil(n * 0.2));
-    return "median latency of the first " + k + " ON_TIME trends " + percentile(latencies(0, k), 50)
-        + " ms, of the last " + k + " " + percentile(latencies(n - k, n), 50) + " ms";
+    return "median latency of the first "
+        + k
+        + " ON_TIME trends "
+        + percentile(latencies(0, k), 50)
+        + " ms, of the last "
+        + k
+        + " "
+        + percentile(latencies(n - k, n), 50)
+        + " ms";
   }
 
   private long[] latencies(int from, int to) {

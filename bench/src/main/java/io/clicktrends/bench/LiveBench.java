@@ -5,10 +5,11 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /**
- * The live load benchmark ({@code bin/clicktrends loadtest}, {@code bench/run.sh --live}): see bench/README.md,
- * "Live benchmark". Prints one {@code LIVE ...} line per run (per step with {@code --ramp}, then
- * {@code LIVE-RAMP runner=... max_sustained=...}), or {@code LIVE-GENERATOR ...} with {@code --generatorOnly}.
- * Exit status: 0 after a run (whatever it measured), 2 on bad options, 1 if a run failed.
+ * The live load benchmark ({@code bin/clicktrends loadtest}, {@code bench/run.sh --live}): see
+ * bench/README.md, "Live benchmark". Prints one {@code LIVE ...} line per run (per step with {@code
+ * --ramp}, then {@code LIVE-RAMP runner=... max_sustained=...}), or {@code LIVE-GENERATOR ...} with
+ * {@code --generatorOnly}. Exit status: 0 after a run (whatever it measured), 2 on bad options, 1
+ * if a run failed.
  */
 public final class LiveBench {
   /** Where the result lines go: the original stdout (see {@link #main}). */
@@ -17,13 +18,16 @@ public final class LiveBench {
   private LiveBench() {}
 
   public static void main(String[] argv) {
-    // Flume's file channel prints to System.out ("Attempting to shutdown background worker."): everything but the
+    // Flume's file channel prints to System.out ("Attempting to shutdown background worker."):
+    // everything but the
     // result lines goes to stderr, so stdout holds exactly one line per run.
     System.setOut(System.err);
     int status = run(argv);
     System.err.flush();
-    // halt, not exit: the results are printed and every agent, pipeline and temporary directory of the runs is
-    // closed, but a SparkRunner cancel left running (see LiveSystem#close) would hold exit's shutdown hooks.
+    // halt, not exit: the results are printed and every agent, pipeline and temporary directory of
+    // the runs is
+    // closed, but a SparkRunner cancel left running (see LiveSystem#close) would hold exit's
+    // shutdown hooks.
     Runtime.getRuntime().halt(status);
   }
 
@@ -69,8 +73,13 @@ public final class LiveBench {
           }
           maxSustained = rate;
         }
-        print(String.format(Locale.ROOT, "LIVE-RAMP runner=%s via=%s max_sustained=%.0f", o.runner, o.via,
-            maxSustained));
+        print(
+            String.format(
+                Locale.ROOT,
+                "LIVE-RAMP runner=%s via=%s max_sustained=%.0f",
+                o.runner,
+                o.via,
+                maxSustained));
         return 0;
       }
     } catch (IllegalArgumentException e) {

@@ -10,14 +10,16 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live benchmark's clicks: the five default dimensions' event types (uniform), each with the key its
- * dimension ranks (productId for add_to_cart, product_view and purchase; category for category_view; query for
- * search; see {@link ClickstreamGenerator#event}), drawn Zipf({@code items}, {@code skew}). With
- * {@code searchTerms > 0} the search dimension draws its query from a separate Zipf({@code searchTerms}, skew):
- * the long tail (1,000,000 terms: most queries are seen once in a window).
+ * The live benchmark's clicks: the five default dimensions' event types (uniform), each with the
+ * key its dimension ranks (productId for add_to_cart, product_view and purchase; category for
+ * category_view; query for search; see {@link ClickstreamGenerator#event}), drawn Zipf({@code
+ * items}, {@code skew}). With {@code searchTerms > 0} the search dimension draws its query from a
+ * separate Zipf({@code searchTerms}, skew): the long tail (1,000,000 terms: most queries are seen
+ * once in a window).
  *
- * <p>Thread-safe: each thread draws from its own {@link Random} (seeded from the seed and a thread counter), so
- * several senders do not contend on one generator. Event ids are unique per instance ({@code live-<n>}).
+ * <p>Thread-safe: each thread draws from its own {@link Random} (seeded from the seed and a thread
+ * counter), so several senders do not contend on one generator. Event ids are unique per instance
+ * ({@code live-<n>}).
  */
 final class LiveClicks {
   static final List<EventType> TYPES = ClickstreamGenerator.DEFAULT_TYPES;
@@ -38,10 +40,15 @@ final class LiveClicks {
     this.keys = new Zipf(items, skew);
     this.searchTerms = searchTerms > 0 ? new Zipf(searchTerms, skew) : null;
     this.seed = seed;
-    this.random = ThreadLocal.withInitial(() -> new Random(Workload.mix(this.seed, nextThread.getAndIncrement())));
+    this.random =
+        ThreadLocal.withInitial(
+            () -> new Random(Workload.mix(this.seed, nextThread.getAndIncrement())));
   }
 
-  /** One click stamped {@code eventTimeMillis} (also its ingest time, as a server-side sender sets neither). */
+  /**
+   * One click stamped {@code eventTimeMillis} (also its ingest time, as a server-side sender sets
+   * neither).
+   */
   ClickEvent next(long eventTimeMillis) {
     Random r = random.get();
     EventType type = TYPES.get(r.nextInt(TYPES.size()));
@@ -56,7 +63,8 @@ final class LiveClicks {
           .setIngestTime(Instant.ofEpochMilli(eventTimeMillis))
           .build();
     }
-    ClickEvent e = ClickstreamGenerator.event(id, eventTimeMillis, type, keys.sample(r), r.nextInt(10_000));
+    ClickEvent e =
+        ClickstreamGenerator.event(id, eventTimeMillis, type, keys.sample(r), r.nextInt(10_000));
     e.setEventId("live-" + id);
     return e;
   }

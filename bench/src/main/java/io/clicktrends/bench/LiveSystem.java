@@ -13,21 +13,21 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 
 /**
- * What a live run loads: a Flume agent started in this JVM (loopback, free ports, a fresh temporary data directory)
- * and, unless generator-only, the Clicktrends pipeline pulling from it, started in this JVM on the chosen runner
- * and publishing to the run's own exchange:
+ * What a live run loads: a Flume agent started in this JVM (loopback, free ports, a fresh temporary
+ * data directory) and, unless generator-only, the Clicktrends pipeline pulling from it, started in
+ * this JVM on the chosen runner and publishing to the run's own exchange:
  *
  * <ul>
  *   <li>{@code direct}: {@code --runner=DirectRunner --blockOnRun=false};
- *   <li>{@code spark}: {@code --runner=SparkRunner --streaming=true --sparkMaster=local[2] --checkpointDir=<temp>
- *       --batchIntervalMillis=1000 --readTimePercentage=0.4} (the production script's settings)}
- *       (needs the bench's {@code -Pspark} class path).
+ *   <li>{@code spark}: {@code --runner=SparkRunner --streaming=true --sparkMaster=local[2]
+ *       --checkpointDir=<temp> --batchIntervalMillis=1000 --readTimePercentage=0.4} (the production
+ *       script's settings)} (needs the bench's {@code -Pspark} class path).
  * </ul>
  *
- * The pipeline keeps its defaults (10m window, 10s slide, top 10, five dimensions), with the archive on, written
- * to {@code <temp>/archive}; the caller's pipeline options come after these and win (e.g. {@code --archivePath=none},
- * {@code --windowSize=20s}, {@code --sparkMaster=local[4]}). Closing cancels the pipeline, stops the agent and
- * deletes the temporary directory.
+ * The pipeline keeps its defaults (10m window, 10s slide, top 10, five dimensions), with the
+ * archive on, written to {@code <temp>/archive}; the caller's pipeline options come after these and
+ * win (e.g. {@code --archivePath=none}, {@code --windowSize=20s}, {@code --sparkMaster=local[4]}).
+ * Closing cancels the pipeline, stops the agent and deletes the temporary directory.
  */
 final class LiveSystem implements AutoCloseable {
   private static final long CANCEL_WAIT_MILLIS = 30_000;
@@ -36,7 +36,8 @@ final class LiveSystem implements AutoCloseable {
   private final PipelineResult pipeline;
   private final ClicktrendsOptions options;
 
-  private LiveSystem(Path dir, FlumeAgent agent, PipelineResult pipeline, ClicktrendsOptions options) {
+  private LiveSystem(
+      Path dir, FlumeAgent agent, PipelineResult pipeline, ClicktrendsOptions options) {
     this.dir = dir;
     this.agent = agent;
     this.pipeline = pipeline;
@@ -48,10 +49,16 @@ final class LiveSystem implements AutoCloseable {
    *
    * @param runner {@code direct} or {@code spark}
    * @param pipelineArgs extra pipeline options ({@code --name=value}), applied last
-   * @throws IllegalArgumentException if the pipeline options are invalid (the message names the option)
+   * @throws IllegalArgumentException if the pipeline options are invalid (the message names the
+   *     option)
    */
-  static LiveSystem start(String runner, boolean generatorOnly, String amqpUri, String exchange,
-      List<String> pipelineArgs) throws IOException {
+  static LiveSystem start(
+      String runner,
+      boolean generatorOnly,
+      String amqpUri,
+      String exchange,
+      List<String> pipelineArgs)
+      throws IOException {
     Path dir = Files.createTempDirectory("clicktrends-live-");
     ClicktrendsOptions options;
     try {
@@ -60,7 +67,13 @@ final class LiveSystem implements AutoCloseable {
       Files.delete(dir);
       throw e;
     }
-    FlumeAgent agent = FlumeAgent.builder().dataDir(dir.resolve("flume")).bind("127.0.0.1").freePorts().build().start();
+    FlumeAgent agent =
+        FlumeAgent.builder()
+            .dataDir(dir.resolve("flume"))
+            .bind("127.0.0.1")
+            .freePorts()
+            .build()
+            .start();
     if (generatorOnly) {
       return new LiveSystem(dir, agent, null, null);
     }
@@ -74,8 +87,8 @@ final class LiveSystem implements AutoCloseable {
     }
   }
 
-  private static ClicktrendsOptions options(String runner, Path dir, String amqpUri, String exchange,
-      List<String> extra) {
+  private static ClicktrendsOptions options(
+      String runner, Path dir, String amqpUri, String exchange, List<String> extra) {
     List<String> args = new ArrayList<>();
     switch (runner) {
       case "direct" -> {
@@ -87,12 +100,14 @@ final class LiveSystem implements AutoCloseable {
         args.add("--runner=SparkRunner");
         args.add("--streaming=true");
         args.add("--sparkMaster=local[2]");
-        // as the production spark-submit script runs it (runner-profiles/bin/spark-submit-clicktrends.sh)
+        // as the production spark-submit script runs it
+        // (runner-profiles/bin/spark-submit-clicktrends.sh)
         args.add("--batchIntervalMillis=1000");
         args.add("--readTimePercentage=0.4");
         args.add("--checkpointDir=" + dir.resolve("spark-checkpoint"));
       }
-      default -> throw new IllegalArgumentException("--runner=" + runner + " must be direct or spark");
+      default ->
+          throw new IllegalArgumentException("--runner=" + runner + " must be direct or spark");
     }
     args.add("--rabbitmqUri=" + amqpUri);
     args.add("--exchange=" + exchange);
@@ -123,26 +138,31 @@ final class LiveSystem implements AutoCloseable {
   /** Throws if the pipeline has stopped (failed or finished) while it should be running. */
   void checkRunning() {
     if (pipeline != null && pipeline.getState().isTerminal()) {
-      throw new IllegalStateException("the pipeline stopped during the run: " + pipeline.getState());
+      throw new IllegalStateException(
+          "the pipeline stopped during the run: " + pipeline.getState());
     }
   }
 
   /**
-   * Cancels the pipeline (waiting at most {@link #CANCEL_WAIT_MILLIS}), stops the agent, deletes the directory.
-   * The SparkRunner's cancel stops the streaming context gracefully, which waits for the running micro-batch: with
-   * the archive on under load that took minutes, so a cancel still running after the wait is left to itself (on a
-   * daemon thread; the JVM exits at the end of the benchmark) and logged.
+   * Cancels the pipeline (waiting at most {@link #CANCEL_WAIT_MILLIS}), stops the agent, deletes
+   * the directory. The SparkRunner's cancel stops the streaming context gracefully, which waits for
+   * the running micro-batch: with the archive on under load that took minutes, so a cancel still
+   * running after the wait is left to itself (on a daemon thread; the JVM exits at the end of the
+   * benchmark) and logged.
    */
   @Override
   public void close() {
     if (pipeline != null) {
-      Thread cancel = new Thread(() -> {
-        try {
-          pipeline.cancel();
-        } catch (Exception e) {
-          System.err.println("live: pipeline cancel: " + e);
-        }
-      }, "live-pipeline-cancel");
+      Thread cancel =
+          new Thread(
+              () -> {
+                try {
+                  pipeline.cancel();
+                } catch (Exception e) {
+                  System.err.println("live: pipeline cancel: " + e);
+                }
+              },
+              "live-pipeline-cancel");
       cancel.setDaemon(true);
       cancel.start();
       try {
@@ -151,8 +171,10 @@ final class LiveSystem implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (cancel.isAlive()) {
-        System.err.println("live: the pipeline did not stop within " + CANCEL_WAIT_MILLIS / 1000
-            + " s of cancel; going on without it");
+        System.err.println(
+            "live: the pipeline did not stop within "
+                + CANCEL_WAIT_MILLIS / 1000
+                + " s of cancel; going on without it");
       }
     }
     agent.stop();

@@ -9,14 +9,15 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * Offers clicks at a fixed rate for a fixed time, in batches on a schedule: batch k (of {@code batchSize} events)
- * is due at {@code start + k * batchSize / rate}. Sender threads take the next batch index, wait until it is due
- * (never a fixed sleep: a thread that is already late sends at once, so the schedule catches up), stamp its events
- * with the current wall-clock time and send it; an acknowledged batch is added to {@link SentCounts}.
+ * Offers clicks at a fixed rate for a fixed time, in batches on a schedule: batch k (of {@code
+ * batchSize} events) is due at {@code start + k * batchSize / rate}. Sender threads take the next
+ * batch index, wait until it is due (never a fixed sleep: a thread that is already late sends at
+ * once, so the schedule catches up), stamp its events with the current wall-clock time and send it;
+ * an acknowledged batch is added to {@link SentCounts}.
  *
- * <p>If the generator itself cannot keep the schedule (slow sends, too few threads, a busy CPU), batches start
- * after their due time: {@link Result#maxLagMillis} says by how much at worst, and {@link Result#achievedPerSecond}
- * is below the rate.
+ * <p>If the generator itself cannot keep the schedule (slow sends, too few threads, a busy CPU),
+ * batches start after their due time: {@link Result#maxLagMillis} says by how much at worst, and
+ * {@link Result#achievedPerSecond} is below the rate.
  */
 final class PacedLoad {
   private final double rate;
@@ -33,7 +34,13 @@ final class PacedLoad {
    * @param batchSize events per send (per {@code appendBatch} or POST)
    * @param threads sender threads, each with its own connection
    */
-  PacedLoad(double rate, long durationMillis, int batchSize, int threads, LiveClicks clicks, SentCounts counts,
+  PacedLoad(
+      double rate,
+      long durationMillis,
+      int batchSize,
+      int threads,
+      LiveClicks clicks,
+      SentCounts counts,
       Supplier<ClickSender> senders) {
     if (!(rate > 0) || durationMillis <= 0 || batchSize < 1 || threads < 1) {
       throw new IllegalArgumentException("rate, duration, batch size and threads must be positive");
@@ -48,8 +55,15 @@ final class PacedLoad {
   }
 
   /** What the generator did. Times are wall-clock epoch millis; rates events per second. */
-  record Result(long offered, long accepted, long failedBatches, String firstFailure, long startMillis,
-      long endMillis, double achievedPerSecond, long maxLagMillis) {}
+  record Result(
+      long offered,
+      long accepted,
+      long failedBatches,
+      String firstFailure,
+      long startMillis,
+      long endMillis,
+      double achievedPerSecond,
+      long maxLagMillis) {}
 
   /** Sends everything on schedule; returns when every batch was sent or failed. */
   Result run() throws InterruptedException {
@@ -64,35 +78,41 @@ final class PacedLoad {
     long start = System.nanoTime();
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      Thread t = new Thread(() -> {
-        try (ClickSender sender = senders.get()) {
-          List<ClickEvent> batch = new ArrayList<>(batchSize);
-          for (long k = next.getAndIncrement(); k < batches; k = next.getAndIncrement()) {
-            long due = start + (long) (k * batchSize * 1e9 / rate);
-            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-              LockSupport.parkNanos(wait); // waits for the batch's due time; may return early, hence the loop
-            }
-            maxLagNanos.accumulateAndGet(System.nanoTime() - due, Math::max);
-            int n = (int) Math.min(batchSize, total - k * batchSize);
-            batch.clear();
-            long now = System.currentTimeMillis();
-            for (int j = 0; j < n; j++) {
-              batch.add(clicks.next(now));
-            }
-            try {
-              sender.send(batch);
-              counts.addAccepted(batch);
-              accepted.addAndGet(n);
-            } catch (Exception e) {
-              failed.incrementAndGet();
-              firstFailure.compareAndSet(null, e.toString());
-            }
-          }
-        } catch (RuntimeException e) {
-          failed.incrementAndGet();
-          firstFailure.compareAndSet(null, "sender could not start: " + e);
-        }
-      }, "live-sender-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                try (ClickSender sender = senders.get()) {
+                  List<ClickEvent> batch = new ArrayList<>(batchSize);
+                  for (long k = next.getAndIncrement(); k < batches; k = next.getAndIncrement()) {
+                    long due = start + (long) (k * batchSize * 1e9 / rate);
+                    for (long wait = due - System.nanoTime();
+                        wait > 0;
+                        wait = due - System.nanoTime()) {
+                      LockSupport.parkNanos(
+                          wait); // waits for the batch's due time; may return early, hence the loop
+                    }
+                    maxLagNanos.accumulateAndGet(System.nanoTime() - due, Math::max);
+                    int n = (int) Math.min(batchSize, total - k * batchSize);
+                    batch.clear();
+                    long now = System.currentTimeMillis();
+                    for (int j = 0; j < n; j++) {
+                      batch.add(clicks.next(now));
+                    }
+                    try {
+                      sender.send(batch);
+                      counts.addAccepted(batch);
+                      accepted.addAndGet(n);
+                    } catch (Exception e) {
+                      failed.incrementAndGet();
+                      firstFailure.compareAndSet(null, e.toString());
+                    }
+                  }
+                } catch (RuntimeException e) {
+                  failed.incrementAndGet();
+                  firstFailure.compareAndSet(null, "sender could not start: " + e);
+                }
+              },
+              "live-sender-" + i);
       t.setDaemon(true);
       workers.add(t);
       t.start();
@@ -102,7 +122,14 @@ final class PacedLoad {
     }
     long endMillis = System.currentTimeMillis();
     double elapsed = Math.max(durationMillis, endMillis - startMillis) / 1000.0;
-    return new Result(total, accepted.get(), failed.get(), firstFailure.get(), startMillis, endMillis,
-        accepted.get() / elapsed, maxLagNanos.get() / 1_000_000);
+    return new Result(
+        total,
+        accepted.get(),
+        failed.get(),
+        firstFailure.get(),
+        startMillis,
+        endMillis,
+        accepted.get() / elapsed,
+        maxLagNanos.get() / 1_000_000);
   }
 }

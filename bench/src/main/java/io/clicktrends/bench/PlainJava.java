@@ -12,15 +12,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The floor: one thread, the events in memory in event-time order, a pane's counts per dimension in a
- * hash map, and at each pane boundary every dimension's {@link SlidingTopK} (the ring of panes with
- * its running total and incremental ranking) moved forward one pane. No framework, no encoding. With rising trends
- * on, the ring keeps the previous window and the score ranking too, and each window gets its rising line.
+ * The floor: one thread, the events in memory in event-time order, a pane's counts per dimension in
+ * a hash map, and at each pane boundary every dimension's {@link SlidingTopK} (the ring of panes
+ * with its running total and incremental ranking) moved forward one pane. No framework, no
+ * encoding. With rising trends on, the ring keeps the previous window and the score ranking too,
+ * and each window gets its rising line.
  */
 final class PlainJava {
   private PlainJava() {}
 
-  /** windowId -> content of each (dimension, window)'s result, as the engines' last pane shows it. */
+  /**
+   * windowId -> content of each (dimension, window)'s result, as the engines' last pane shows it.
+   */
   static TreeMap<String, String> compute(List<ClickEvent> events, TrendConfig config) {
     long slide = config.windowSlide().getMillis();
     int panes = config.panesPerWindow();
@@ -44,7 +47,8 @@ final class PlainJava {
       if (p != current) {
         if (current != Long.MIN_VALUE) {
           if (p < current) {
-            throw new IllegalArgumentException("plain-java needs events in event-time order; pane " + p + " after " + current);
+            throw new IllegalArgumentException(
+                "plain-java needs events in event-time order; pane " + p + " after " + current);
           }
           flush(rings, pane, current, slide, panes, config.rising(), out);
         }
@@ -55,13 +59,20 @@ final class PlainJava {
     if (current != Long.MIN_VALUE) {
       flush(rings, pane, current, slide, panes, config.rising(), out);
       long end = current + panes - 1;
-      rings.forEach((d, ring) -> ring.advanceTo(end, emitter(d, slide, panes, config.rising(), out)));
+      rings.forEach(
+          (d, ring) -> ring.advanceTo(end, emitter(d, slide, panes, config.rising(), out)));
     }
     return out;
   }
 
-  private static void flush(Map<Dimension, SlidingTopK> rings, Map<Dimension, Map<String, Long>> pane, long n,
-      long slide, int panes, boolean rising, Map<String, String> out) {
+  private static void flush(
+      Map<Dimension, SlidingTopK> rings,
+      Map<Dimension, Map<String, Long>> pane,
+      long n,
+      long slide,
+      int panes,
+      boolean rising,
+      Map<String, String> out) {
     for (Map.Entry<Dimension, SlidingTopK> r : rings.entrySet()) {
       Map<String, Long> counts = pane.remove(r.getKey());
       if (counts != null) {
@@ -71,14 +82,18 @@ final class PlainJava {
     }
   }
 
-  private static SlidingTopK.WindowConsumer emitter(Dimension d, long slide, int panes, boolean rising,
-      Map<String, String> out) {
+  private static SlidingTopK.WindowConsumer emitter(
+      Dimension d, long slide, int panes, boolean rising, Map<String, String> out) {
     return (last, result) -> {
       long start = (last - panes + 1) * slide;
       long end = (last + 1) * slide;
-      out.put(TrendText.windowId(d.name(), start, end), TrendText.content(result.total(), result.items()));
+      out.put(
+          TrendText.windowId(d.name(), start, end),
+          TrendText.content(result.total(), result.items()));
       if (rising) {
-        out.put(TrendText.risingWindowId(d.name(), start, end), TrendText.risingContent(result.total(), result.rising()));
+        out.put(
+            TrendText.risingWindowId(d.name(), start, end),
+            TrendText.risingContent(result.total(), result.rising()));
       }
     };
   }

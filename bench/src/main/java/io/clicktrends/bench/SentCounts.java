@@ -8,17 +8,24 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The ground truth of a live run: exactly how many events of each dimension the agent accepted per slide
- * ("pane": {@code [k * slide, (k + 1) * slide)} of event time, epoch-aligned like the pipeline's windows).
- * A batch is added only after the agent acknowledged it ({@code appendBatch} returned, or the HTTP source
- * answered 2xx), so a window's true total is the sum of its panes here.
+ * The ground truth of a live run: exactly how many events of each dimension the agent accepted per
+ * slide ("pane": {@code [k * slide, (k + 1) * slide)} of event time, epoch-aligned like the
+ * pipeline's windows). A batch is added only after the agent acknowledged it ({@code appendBatch}
+ * returned, or the HTTP source answered 2xx), so a window's true total is the sum of its panes
+ * here.
  *
  * <p>Thread-safe: senders add concurrently.
  */
 final class SentCounts {
   private final long slideMillis;
-  /** dimension name (= the event type's name for the five default dimensions) -> pane start millis -> events. */
-  private final Map<String, ConcurrentSkipListMap<Long, LongAdder>> panes = new ConcurrentHashMap<>();
+
+  /**
+   * dimension name (= the event type's name for the five default dimensions) -> pane start millis
+   * -> events.
+   */
+  private final Map<String, ConcurrentSkipListMap<Long, LongAdder>> panes =
+      new ConcurrentHashMap<>();
+
   private final LongAdder events = new LongAdder();
 
   SentCounts(long slideMillis) {
@@ -30,8 +37,10 @@ final class SentCounts {
     for (ClickEvent e : batch) {
       long t = e.getEventTime().toEpochMilli();
       long pane = Math.floorDiv(t, slideMillis) * slideMillis;
-      panes.computeIfAbsent(e.getType().name(), d -> new ConcurrentSkipListMap<>())
-          .computeIfAbsent(pane, p -> new LongAdder()).increment();
+      panes
+          .computeIfAbsent(e.getType().name(), d -> new ConcurrentSkipListMap<>())
+          .computeIfAbsent(pane, p -> new LongAdder())
+          .increment();
     }
     events.add(batch.size());
   }
@@ -41,7 +50,10 @@ final class SentCounts {
     return events.sum();
   }
 
-  /** Events of {@code dimension} accepted with event time in {@code [startMillis, endMillis)} (pane-aligned bounds). */
+  /**
+   * Events of {@code dimension} accepted with event time in {@code [startMillis, endMillis)}
+   * (pane-aligned bounds).
+   */
   long total(String dimension, long startMillis, long endMillis) {
     ConcurrentSkipListMap<Long, LongAdder> byPane = panes.get(dimension);
     if (byPane == null) {

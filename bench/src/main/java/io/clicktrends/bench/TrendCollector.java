@@ -13,12 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads the pipeline's trends from a private queue: an exclusive, auto-delete, server-named queue bound with
- * {@code trend.#} to the run's own exchange (declared here as the pipeline declares it: durable topic), so
- * parallel runs on the same broker never see each other's trends. Must be opened before the pipeline publishes.
+ * Reads the pipeline's trends from a private queue: an exclusive, auto-delete, server-named queue
+ * bound with {@code trend.#} to the run's own exchange (declared here as the pipeline declares it:
+ * durable topic), so parallel runs on the same broker never see each other's trends. Must be opened
+ * before the pipeline publishes.
  *
- * <p>For each (dimension, windowEnd) it keeps the trend with the highest pane index, and the arrival time
- * (this JVM's wall clock, epoch millis) of the window's first ON_TIME trend. Thread-safe.
+ * <p>For each (dimension, windowEnd) it keeps the trend with the highest pane index, and the
+ * arrival time (this JVM's wall clock, epoch millis) of the window's first ON_TIME trend.
+ * Thread-safe.
  */
 final class TrendCollector implements AutoCloseable {
   /** A window's first ON_TIME trend and when it arrived. */
@@ -51,27 +53,33 @@ final class TrendCollector implements AutoCloseable {
     channel.exchangeDeclare(exchange, "topic", true);
     String queue = channel.queueDeclare("", false, true, true, null).getQueue();
     channel.queueBind(queue, exchange, "trend.#");
-    channel.basicConsume(queue, true, (tag, delivery) -> {
-      long now = System.currentTimeMillis();
-      Trend t;
-      try {
-        t = TrendJson.fromJson(new String(delivery.getBody(), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        unreadable.incrementAndGet();
-        return;
-      }
-      received.incrementAndGet();
-      if (TrendJson.isRising(t)) {
-        // rising trends (trend.<dimension>.rising) are counted; the window checks and latencies use count trends
-        risingReceived.incrementAndGet();
-        return;
-      }
-      String key = key(t.getDimension(), t.getWindowEnd().toEpochMilli());
-      latest.merge(key, t, (old, neu) -> neu.getPaneIndex() >= old.getPaneIndex() ? neu : old);
-      if ("ON_TIME".equals(t.getTiming())) {
-        onTime.putIfAbsent(key, new OnTime(t.getDimension(), t.getWindowEnd().toEpochMilli(), now));
-      }
-    }, tag -> { });
+    channel.basicConsume(
+        queue,
+        true,
+        (tag, delivery) -> {
+          long now = System.currentTimeMillis();
+          Trend t;
+          try {
+            t = TrendJson.fromJson(new String(delivery.getBody(), StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            unreadable.incrementAndGet();
+            return;
+          }
+          received.incrementAndGet();
+          if (TrendJson.isRising(t)) {
+            // rising trends (trend.<dimension>.rising) are counted; the window checks and latencies
+            // use count trends
+            risingReceived.incrementAndGet();
+            return;
+          }
+          String key = key(t.getDimension(), t.getWindowEnd().toEpochMilli());
+          latest.merge(key, t, (old, neu) -> neu.getPaneIndex() >= old.getPaneIndex() ? neu : old);
+          if ("ON_TIME".equals(t.getTiming())) {
+            onTime.putIfAbsent(
+                key, new OnTime(t.getDimension(), t.getWindowEnd().toEpochMilli(), now));
+          }
+        },
+        tag -> {});
   }
 
   static String key(String dimension, long windowEndMillis) {

@@ -5,19 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which (dimension, window) results a live run checks, and how they compare with what the generator sent.
+ * Which (dimension, window) results a live run checks, and how they compare with what the generator
+ * sent.
  *
- * <p><b>Checked windows</b>: for every ranked dimension, every window {@code [end - windowSize, end)} with
- * {@code end} on the slide grid, {@code sendStart < end <= ceilToSlide(sendEnd)}, whose true total (events of
- * the dimension the agent accepted with event time in the window, from {@link SentCounts}) is positive (the
- * pipeline sends nothing for an empty window). {@code sendStart}/{@code sendEnd} are the wall-clock times the
- * generator started and finished; events are stamped with the wall clock when sent, so every event of a checked
- * window was sent during the run, and the window's result is due once the watermark (newest event time minus
- * {@code maxOutOfOrderness}, then the wall clock once the agent is idle) passes its end. Windows ending later
- * (up to {@code windowSize} after the run) would need a drain as long as the window and are not checked.
+ * <p><b>Checked windows</b>: for every ranked dimension, every window {@code [end - windowSize,
+ * end)} with {@code end} on the slide grid, {@code sendStart < end <= ceilToSlide(sendEnd)}, whose
+ * true total (events of the dimension the agent accepted with event time in the window, from {@link
+ * SentCounts}) is positive (the pipeline sends nothing for an empty window). {@code
+ * sendStart}/{@code sendEnd} are the wall-clock times the generator started and finished; events
+ * are stamped with the wall clock when sent, so every event of a checked window was sent during the
+ * run, and the window's result is due once the watermark (newest event time minus {@code
+ * maxOutOfOrderness}, then the wall clock once the agent is idle) passes its end. Windows ending
+ * later (up to {@code windowSize} after the run) would need a drain as long as the window and are
+ * not checked.
  *
- * <p>A checked window is <b>missing</b> if no trend arrived for it; <b>wrong</b> if its latest trend (highest
- * pane index) has a {@code total} other than the true total.
+ * <p>A checked window is <b>missing</b> if no trend arrived for it; <b>wrong</b> if its latest
+ * trend (highest pane index) has a {@code total} other than the true total.
  */
 final class WindowCheck {
   /** One checked window: its dimension, end (epoch millis) and true total. */
@@ -29,8 +32,14 @@ final class WindowCheck {
     this.windows = windows;
   }
 
-  /** The checked windows of a run that sent from {@code sendStartMillis} to {@code sendEndMillis}. */
-  static WindowCheck of(SentCounts sent, List<String> dimensions, long windowSizeMillis, long sendStartMillis,
+  /**
+   * The checked windows of a run that sent from {@code sendStartMillis} to {@code sendEndMillis}.
+   */
+  static WindowCheck of(
+      SentCounts sent,
+      List<String> dimensions,
+      long windowSizeMillis,
+      long sendStartMillis,
       long sendEndMillis) {
     long slide = sent.slideMillis();
     long lastEnd = Math.floorDiv(sendEndMillis + slide - 1, slide) * slide;
@@ -67,7 +76,10 @@ final class WindowCheck {
     return n;
   }
 
-  /** Checked windows whose latest trend's total differs from the true total (missing ones not counted). */
+  /**
+   * Checked windows whose latest trend's total differs from the true total (missing ones not
+   * counted).
+   */
   int wrong(TrendCollector trends) {
     int n = 0;
     for (Window w : windows) {
@@ -85,8 +97,18 @@ final class WindowCheck {
     for (Window w : windows) {
       Trend t = trends.latest(w.dimension(), w.endMillis());
       if (t != null && t.getTotal() != w.expectedTotal() && out.size() < max) {
-        out.add(w.dimension() + "/" + java.time.Instant.ofEpochMilli(w.endMillis()) + " expected=" + w.expectedTotal()
-            + " got=" + t.getTotal() + " pane=" + t.getPaneIndex() + " " + t.getTiming());
+        out.add(
+            w.dimension()
+                + "/"
+                + java.time.Instant.ofEpochMilli(w.endMillis())
+                + " expected="
+                + w.expectedTotal()
+                + " got="
+                + t.getTotal()
+                + " pane="
+                + t.getPaneIndex()
+                + " "
+                + t.getTiming());
       }
     }
     return out;

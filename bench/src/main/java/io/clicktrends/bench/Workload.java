@@ -18,11 +18,11 @@ import java.util.Random;
  * <ul>
  *   <li>synthetic: event i lies at {@code start + (i + u) * span / events} (u uniform in [0, 1), so
  *       event times are non-decreasing in i and spread evenly over the span), its type uniform over
- *       the five dimensions' types, its key rank Zipf({@code items}, {@code skew}), all drawn from a
- *       {@link Random} seeded by a hash of (seed, i);
- *   <li>yoochoose: the rows of the YOOCHOOSE sample in event-time order (the first {@code events} of
- *       them), their times mapped linearly onto {@code [start, start + span)} (product views only, so
- *       one dimension).
+ *       the five dimensions' types, its key rank Zipf({@code items}, {@code skew}), all drawn from
+ *       a {@link Random} seeded by a hash of (seed, i);
+ *   <li>yoochoose: the rows of the YOOCHOOSE sample in event-time order (the first {@code events}
+ *       of them), their times mapped linearly onto {@code [start, start + span)} (product views
+ *       only, so one dimension).
  * </ul>
  */
 final class Workload implements Serializable {
@@ -40,7 +40,14 @@ final class Workload implements Serializable {
   private transient Zipf zipf;
   private transient List<ClickEvent> yoochoose;
 
-  private Workload(String dataset, int events, long spanMillis, int items, double skew, long seed, String yoochoosePath) {
+  private Workload(
+      String dataset,
+      int events,
+      long spanMillis,
+      int items,
+      double skew,
+      long seed,
+      String yoochoosePath) {
     this.dataset = dataset;
     this.events = events;
     this.spanMillis = spanMillis;
@@ -54,7 +61,10 @@ final class Workload implements Serializable {
     return new Workload("synthetic", events, spanMillis, items, skew, seed, null);
   }
 
-  /** The sample (located by {@link YoochooseSample#locate}), at most {@code maxEvents} rows (all if negative). */
+  /**
+   * The sample (located by {@link YoochooseSample#locate}), at most {@code maxEvents} rows (all if
+   * negative).
+   */
   static Workload yoochoose(int maxEvents, long spanMillis, long seed) {
     Path file = YoochooseSample.locate().toAbsolutePath();
     Workload w = new Workload("yoochoose", 0, spanMillis, 0, 0, seed, file.toString());
@@ -73,7 +83,9 @@ final class Workload implements Serializable {
     }
     Random r = new Random(mix(seed, i));
     long t = START + (long) ((i + r.nextDouble()) * spanMillis / events);
-    EventType type = ClickstreamGenerator.DEFAULT_TYPES.get(r.nextInt(ClickstreamGenerator.DEFAULT_TYPES.size()));
+    EventType type =
+        ClickstreamGenerator.DEFAULT_TYPES.get(
+            r.nextInt(ClickstreamGenerator.DEFAULT_TYPES.size()));
     int rank = zipf.sample(r);
     return ClickstreamGenerator.event(i, t, type, rank, r.nextInt(Math.max(1, events / 10)));
   }
@@ -96,8 +108,11 @@ final class Workload implements Serializable {
       List<ClickEvent> out = new ArrayList<>(rows.size());
       for (ClickEvent e : rows) {
         long t = START + (long) ((e.getEventTime().toEpochMilli() - first) * scale);
-        out.add(ClickEvent.newBuilder(e).setEventTime(java.time.Instant.ofEpochMilli(t))
-            .setIngestTime(java.time.Instant.ofEpochMilli(t)).build());
+        out.add(
+            ClickEvent.newBuilder(e)
+                .setEventTime(java.time.Instant.ofEpochMilli(t))
+                .setIngestTime(java.time.Instant.ofEpochMilli(t))
+                .build());
       }
       yoochoose = out;
     }
@@ -112,7 +127,10 @@ final class Workload implements Serializable {
     return z ^ (z >>> 31);
   }
 
-  /** Distinct keys the workload draws from: the synthetic item count, or the sample's distinct products. */
+  /**
+   * Distinct keys the workload draws from: the synthetic item count, or the sample's distinct
+   * products.
+   */
   int items() {
     if (yoochoosePath == null) {
       return items;
@@ -126,7 +144,22 @@ final class Workload implements Serializable {
 
   String describe() {
     return dataset.equals("yoochoose")
-        ? "yoochoose sample (" + yoochoosePath + "), " + events + " events compressed into " + spanMillis / 1000 + " s"
-        : "synthetic: " + events + " events over " + spanMillis / 1000 + " s, " + items + " items, Zipf(" + skew + "), seed " + seed;
+        ? "yoochoose sample ("
+            + yoochoosePath
+            + "), "
+            + events
+            + " events compressed into "
+            + spanMillis / 1000
+            + " s"
+        : "synthetic: "
+            + events
+            + " events over "
+            + spanMillis / 1000
+            + " s, "
+            + items
+            + " items, Zipf("
+            + skew
+            + "), seed "
+            + seed;
   }
 }

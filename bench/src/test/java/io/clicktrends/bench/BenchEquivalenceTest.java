@@ -11,8 +11,8 @@ import org.junit.Test;
 
 /**
  * The bench's own engines agree with the reference computation: the plain-java loop on 30 seeded
- * random workloads and configurations, and both Beam engines on the DirectRunner through exactly the
- * bench's pipeline (GenerateSequence source, last pane per window, TextIO) on one of them.
+ * random workloads and configurations, and both Beam engines on the DirectRunner through exactly
+ * the bench's pipeline (GenerateSequence source, last pane per window, TextIO) on one of them.
  */
 public class BenchEquivalenceTest {
   @Test
@@ -21,7 +21,10 @@ public class BenchEquivalenceTest {
       Equivalence.Case c = Equivalence.randomCase(seed);
       List<String> expected = Equivalence.expectedLines(c.workload(), c.config());
       assertFalse(expected.isEmpty());
-      assertEquals("seed " + seed + ": " + c, expected, Equivalence.plainJavaLines(c.workload(), c.config()));
+      assertEquals(
+          "seed " + seed + ": " + c,
+          expected,
+          Equivalence.plainJavaLines(c.workload(), c.config()));
     }
   }
 

@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.Test;
 
 /**
- * Both engines on the SparkRunner in local[2] (batch) equal the reference computation's final result
- * for every (dimension, window) on seeded random workloads and configurations (random slide, panes,
- * K, lateness, items, skew; events are regenerated in parallel splits, so they reach the engines out
- * of order). Runs only with -Pspark: {@code mvn -o -pl bench -Pspark test}.
+ * Both engines on the SparkRunner in local[2] (batch) equal the reference computation's final
+ * result for every (dimension, window) on seeded random workloads and configurations (random slide,
+ * panes, K, lateness, items, skew; events are regenerated in parallel splits, so they reach the
+ * engines out of order). Runs only with -Pspark: {@code mvn -o -pl bench -Pspark test}.
  */
 public class EngineEquivalenceSparkTest {
   @Test
@@ -22,7 +22,8 @@ public class EngineEquivalenceSparkTest {
       List<String> expected = Equivalence.expectedLines(c.workload(), c.config());
       for (Engine engine : Engine.values()) {
         Path dir = Files.createTempDirectory("bench-spark-test-");
-        List<String> actual = BeamRun.run(engine, "spark", "local[2]", c.workload(), c.config(), dir);
+        List<String> actual =
+            BeamRun.run(engine, "spark", "local[2]", c.workload(), c.config(), dir);
         assertEquals(engine + " on spark, seed " + seed + ": " + c, expected, actual);
       }
     }

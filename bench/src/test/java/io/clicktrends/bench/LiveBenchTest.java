@@ -10,10 +10,11 @@ import org.junit.Test;
 import picocli.CommandLine;
 
 /**
- * The live benchmark end to end on the DirectRunner, at a modest rate: a real Flume agent, the pipeline, RabbitMQ
- * (the embedded broker outside CI; under {@code CI=true} a missing RabbitMQ fails the test with the resolver's
- * message). Small windows (20s/5s, no allowed lateness) so that windows close within the run. Asserts what the
- * run found (every checked window arrived with its exact total, the backlog did not grow), never a timing.
+ * The live benchmark end to end on the DirectRunner, at a modest rate: a real Flume agent, the
+ * pipeline, RabbitMQ (the embedded broker outside CI; under {@code CI=true} a missing RabbitMQ
+ * fails the test with the resolver's message). Small windows (20s/5s, no allowed lateness) so that
+ * windows close within the run. Asserts what the run found (every checked window arrived with its
+ * exact total, the backlog did not grow), never a timing.
  */
 public class LiveBenchTest {
   private static AmqpBrokerResolver.ResolvedBroker broker;
@@ -21,7 +22,9 @@ public class LiveBenchTest {
 
   @BeforeClass
   public static void resolveBroker() {
-    broker = AmqpBrokerResolver.resolve(System.getProperty("clicktrends.amqpUri", AmqpBrokerResolver.DEFAULT_URI));
+    broker =
+        AmqpBrokerResolver.resolve(
+            System.getProperty("clicktrends.amqpUri", AmqpBrokerResolver.DEFAULT_URI));
     System.err.println("LiveBenchTest: " + broker);
   }
 
@@ -46,8 +49,14 @@ public class LiveBenchTest {
 
   private static LiveRun.Result run(String... args) throws Exception {
     LiveOptions o = new LiveOptions();
-    new CommandLine(o).parseArgs(concat(args, "--runner=direct", "--windowSize=20s", "--windowSlide=5s",
-        "--allowedLateness=0s"));
+    new CommandLine(o)
+        .parseArgs(
+            concat(
+                args,
+                "--runner=direct",
+                "--windowSize=20s",
+                "--windowSlide=5s",
+                "--allowedLateness=0s"));
     o.validate();
     LiveRun.Result r = new LiveRun(o, broker.uri(), HEAP).run(o.rate, o.durationMillis());
     System.err.println(r.line());

@@ -8,8 +8,9 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * An option's default from {@code CLICKTRENDS_<OPTION_NAME>} in the environment, else from the properties file;
- * null (picocli then uses the option's own default) when neither has it. See {@link Cli}.
+ * An option's default from {@code CLICKTRENDS_<OPTION_NAME>} in the environment, else from the
+ * properties file; null (picocli then uses the option's own default) when neither has it. See
+ * {@link Cli}.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
   private final Map<String, String> env;
@@ -33,9 +34,15 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     return value != null ? value : file.getProperty(name);
   }
 
-  /** {@code rabbitmqUri} is {@code CLICKTRENDS_RABBITMQ_URI}; {@code avroPort} is {@code CLICKTRENDS_AVRO_PORT}. */
+  /**
+   * {@code rabbitmqUri} is {@code CLICKTRENDS_RABBITMQ_URI}; {@code avroPort} is {@code
+   * CLICKTRENDS_AVRO_PORT}.
+   */
   static String environmentVariable(String optionName) {
-    return "CLICKTRENDS_" + optionName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_')
-        .toUpperCase(Locale.ROOT);
+    return "CLICKTRENDS_"
+        + optionName
+            .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+            .replace('-', '_')
+            .toUpperCase(Locale.ROOT);
   }
 }

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code --version}: the Clicktrends version this build was made from (Maven's project version). */
+/**
+ * {@code --version}: the Clicktrends version this build was made from (Maven's project version).
+ */
 public final class VersionProvider implements IVersionProvider {
   /** The version, e.g. {@code 0.1.0-SNAPSHOT}. */
   public static String version() {

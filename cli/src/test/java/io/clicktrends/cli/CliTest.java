@@ -55,8 +55,11 @@ public class CliTest {
 
   @Test
   public void environmentVariableNamesAreTheOptionInUpperSnakeCase() {
-    assertThat(EnvironmentDefaults.environmentVariable("rabbitmqUri"), equalTo("CLICKTRENDS_RABBITMQ_URI"));
-    assertThat(EnvironmentDefaults.environmentVariable("avroPort"), equalTo("CLICKTRENDS_AVRO_PORT"));
+    assertThat(
+        EnvironmentDefaults.environmentVariable("rabbitmqUri"),
+        equalTo("CLICKTRENDS_RABBITMQ_URI"));
+    assertThat(
+        EnvironmentDefaults.environmentVariable("avroPort"), equalTo("CLICKTRENDS_AVRO_PORT"));
     assertThat(EnvironmentDefaults.environmentVariable("topK"), equalTo("CLICKTRENDS_TOP_K"));
     assertThat(EnvironmentDefaults.environmentVariable("port"), equalTo("CLICKTRENDS_PORT"));
   }
@@ -67,35 +70,46 @@ public class CliTest {
     assertThat(parse(Map.of(), "--speed=3").speed, equalTo(3.0));
     Path file = Files.createTempFile("cli", ".properties");
     Files.writeString(file, "rabbitmqUri=amqp://from-file\nspeed=7\n");
-    Map<String, String> env = Map.of("CLICKTRENDS_CONFIG", file.toString(), "CLICKTRENDS_SPEED", "9");
+    Map<String, String> env =
+        Map.of("CLICKTRENDS_CONFIG", file.toString(), "CLICKTRENDS_SPEED", "9");
     Demo d = parse(env);
     assertThat(d.rabbitmqUri, equalTo("amqp://from-file"));
     assertThat(d.speed, equalTo(9.0));
     assertThat(parse(env, "--speed=11").speed, equalTo(11.0));
-    assertThat(parse(Map.of(), "--config", file.toString()).rabbitmqUri, equalTo("amqp://from-file"));
+    assertThat(
+        parse(Map.of(), "--config", file.toString()).rabbitmqUri, equalTo("amqp://from-file"));
     assertThat(parse(Map.of()).rabbitmqUri, equalTo("amqp://default"));
   }
 
   @Test
   public void refusalsNameTheOptionAndValueAndExitTwo() {
-    assertThat(run(Cli.USAGE_ERROR, Map.of(), "--speedX=2"), allOf(startsWith("clicktrends demo: "),
-        containsString("--speedX=2"), containsString("bin/clicktrends demo --help")));
-    assertThat(run(Cli.USAGE_ERROR, Map.of(), "--speed", "fast"), allOf(containsString("--speed"),
-        containsString("fast")));
+    assertThat(
+        run(Cli.USAGE_ERROR, Map.of(), "--speedX=2"),
+        allOf(
+            startsWith("clicktrends demo: "),
+            containsString("--speedX=2"),
+            containsString("bin/clicktrends demo --help")));
+    assertThat(
+        run(Cli.USAGE_ERROR, Map.of(), "--speed", "fast"),
+        allOf(containsString("--speed"), containsString("fast")));
     assertThat(run(Cli.USAGE_ERROR, Map.of("CLICKTRENDS_SPEED", "slow")), containsString("slow"));
-    assertThat(run(Cli.USAGE_ERROR, Map.of(), "--speed=-1"), containsString("clicktrends demo: --speed=-1.0 must be"
-        + " positive"));
+    assertThat(
+        run(Cli.USAGE_ERROR, Map.of(), "--speed=-1"),
+        containsString("clicktrends demo: --speed=-1.0 must be" + " positive"));
   }
 
   @Test
   public void helpAndVersionOnEveryCommand() {
-    assertThat(run(0, Map.of(), "--help"), allOf(containsString("--speed"), containsString("--config")));
-    assertThat(run(0, Map.of(), "--version"), containsString("Clicktrends " + VersionProvider.version()));
+    assertThat(
+        run(0, Map.of(), "--help"), allOf(containsString("--speed"), containsString("--config")));
+    assertThat(
+        run(0, Map.of(), "--version"), containsString("Clicktrends " + VersionProvider.version()));
     assertThat(VersionProvider.version(), startsWith("0."));
   }
 
   @Test
   public void anUnreadableConfigFileIsRefused() {
-    assertThat(Cli.execute(new Demo(), "--config", "/no/such/file.properties"), equalTo(Cli.USAGE_ERROR));
+    assertThat(
+        Cli.execute(new Demo(), "--config", "/no/such/file.properties"), equalTo(Cli.USAGE_ERROR));
   }
 }

@@ -44,14 +44,25 @@ public final class AmqpBrokerResolver {
       return new ResolvedBroker(uri, null);
     }
     if ("true".equalsIgnoreCase(env.getOrDefault("CI", ""))) {
-      throw new IllegalStateException("RabbitMQ is required under CI=true but nothing answers at "
-          + host + ":" + port + " (" + failure + "); start it (rabbitmq-server -detached) or unset CI"
-          + " to fall back to the embedded broker");
+      throw new IllegalStateException(
+          "RabbitMQ is required under CI=true but nothing answers at "
+              + host
+              + ":"
+              + port
+              + " ("
+              + failure
+              + "); start it (rabbitmq-server -detached) or unset CI"
+              + " to fall back to the embedded broker");
     }
     int embeddedPort = portFree(host, port) ? port : 0;
     EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(host, embeddedPort);
-    LOG.warn("no RabbitMQ answers at {}:{} ({}); running against the EMBEDDED Qpid Broker-J at {}:{}",
-        host, port, failure, broker.host(), broker.port());
+    LOG.warn(
+        "no RabbitMQ answers at {}:{} ({}); running against the EMBEDDED Qpid Broker-J at {}:{}",
+        host,
+        port,
+        failure,
+        broker.host(),
+        broker.port());
     return new ResolvedBroker(broker.uri(), broker);
   }
 

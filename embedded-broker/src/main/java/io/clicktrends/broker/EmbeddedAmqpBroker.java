@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Apache Qpid Broker-J running in this JVM: AMQP 0-9-1 only, memory store (nothing survives
- * {@link #close()}), PLAIN auth with guest/guest. It exists so that the local mode and the tests
- * run on a machine without RabbitMQ; it is not a production broker.
+ * Apache Qpid Broker-J running in this JVM: AMQP 0-9-1 only, memory store (nothing survives {@link
+ * #close()}), PLAIN auth with guest/guest. It exists so that the local mode and the tests run on a
+ * machine without RabbitMQ; it is not a production broker.
  */
 public final class EmbeddedAmqpBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAmqpBroker.class);
@@ -73,8 +73,11 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
       throw new IllegalStateException(
           "could not start the embedded AMQP broker on " + host + ":" + actualPort + ": " + e, e);
     }
-    LOG.info("embedded AMQP 0-9-1 broker (Qpid Broker-J) listening on {}:{} (started in {} ms)",
-        host, actualPort, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info(
+        "embedded AMQP 0-9-1 broker (Qpid Broker-J) listening on {}:{} (started in {} ms)",
+        host,
+        actualPort,
+        (System.nanoTime() - t0) / 1_000_000);
     return new EmbeddedAmqpBroker(launcher, workDir, host, actualPort);
   }
 

@@ -22,7 +22,8 @@ public class EmbeddedAmqpBrokerTest {
     try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start()) {
       ConnectionFactory f = new ConnectionFactory();
       f.setUri(broker.uri());
-      try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+      try (Connection c = f.newConnection();
+          Channel ch = c.createChannel()) {
         ch.exchangeDeclare("t.x", "topic", true);
         String q = ch.queueDeclare().getQueue();
         ch.queueBind(q, "t.x", "trend.*");
@@ -43,9 +44,16 @@ public class EmbeddedAmqpBrokerTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       unused = s.getLocalPort();
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> AmqpBrokerResolver.resolve("amqp://guest:guest@127.0.0.1:" + unused, Map.of("CI", "true")));
-    assertThat(e.getMessage(), containsString("RabbitMQ is required under CI=true but nothing answers at 127.0.0.1:" + unused));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                AmqpBrokerResolver.resolve(
+                    "amqp://guest:guest@127.0.0.1:" + unused, Map.of("CI", "true")));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "RabbitMQ is required under CI=true but nothing answers at 127.0.0.1:" + unused));
   }
 
   @Test

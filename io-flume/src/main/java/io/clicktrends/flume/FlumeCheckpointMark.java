@@ -6,12 +6,14 @@ import java.util.List;
 import org.apache.beam.sdk.io.UnboundedSource;
 
 /**
- * What a FlumeIO reader has done since its previous checkpoint: the batches whose events were all emitted (acked when
- * the runner finalizes this mark, never earlier), and the one batch it was in the middle of, with the events it had
- * fetched but not yet emitted. Acks are per batch, so that batch is acked only by a later mark, once a reader (this one,
- * or one restored from this mark) has emitted the rest.
+ * What a FlumeIO reader has done since its previous checkpoint: the batches whose events were all
+ * emitted (acked when the runner finalizes this mark, never earlier), and the one batch it was in
+ * the middle of, with the events it had fetched but not yet emitted. Acks are per batch, so that
+ * batch is acked only by a later mark, once a reader (this one, or one restored from this mark) has
+ * emitted the rest.
  *
- * <p>Serializable (ClickEvent is an Avro SpecificRecord, which is Externalizable), so {@code SerializableCoder} works.
+ * <p>Serializable (ClickEvent is an Avro SpecificRecord, which is Externalizable), so {@code
+ * SerializableCoder} works.
  */
 final class FlumeCheckpointMark implements UnboundedSource.CheckpointMark, Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,8 +25,13 @@ final class FlumeCheckpointMark implements UnboundedSource.CheckpointMark, Seria
   private final EventTimeWatermark.State watermark;
   private final int connectTimeoutMillis;
 
-  FlumeCheckpointMark(String address, List<String> emittedBatches, String carriedBatch,
-      List<ClickEvent> carriedEvents, EventTimeWatermark.State watermark, int connectTimeoutMillis) {
+  FlumeCheckpointMark(
+      String address,
+      List<String> emittedBatches,
+      String carriedBatch,
+      List<ClickEvent> carriedEvents,
+      EventTimeWatermark.State watermark,
+      int connectTimeoutMillis) {
     this.address = address;
     this.emittedBatches = List.copyOf(emittedBatches);
     this.carriedBatch = carriedBatch;
@@ -62,7 +69,14 @@ final class FlumeCheckpointMark implements UnboundedSource.CheckpointMark, Seria
 
   @Override
   public String toString() {
-    return "FlumeCheckpointMark{" + address + ", ack " + emittedBatches + ", carried " + carriedBatch + " with "
-        + carriedEvents.size() + " events}";
+    return "FlumeCheckpointMark{"
+        + address
+        + ", ack "
+        + emittedBatches
+        + ", carried "
+        + carriedBatch
+        + " with "
+        + carriedEvents.size()
+        + " events}";
   }
 }

@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one SparkSink. {@link #advance()} never blocks: connecting (with its handshake) runs on a background thread
- * and {@code getEventBatch} is an asynchronous call that may long-poll, so advance() only looks whether an answer
- * has arrived. Batches are acked only by {@link FlumeCheckpointMark#finalizeCheckpoint()}; closing nacks what no mark
- * references, so Flume hands it out again, and leaves a waiting request with its connection to the next reader of the
- * same sink ({@link RequestHandoff}).
+ * Reads one SparkSink. {@link #advance()} never blocks: connecting (with its handshake) runs on a
+ * background thread and {@code getEventBatch} is an asynchronous call that may long-poll, so
+ * advance() only looks whether an answer has arrived. Batches are acked only by {@link
+ * FlumeCheckpointMark#finalizeCheckpoint()}; closing nacks what no mark references, so Flume hands
+ * it out again, and leaves a waiting request with its connection to the next reader of the same
+ * sink ({@link RequestHandoff}).
  */
 final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>> {
   private static final Logger LOG = LoggerFactory.getLogger(FlumeReader.class);
@@ -45,14 +46,18 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
   // Events of currentBatch not yet emitted; a new batch is requested only when this is empty.
   private final Deque<ClickEvent> pending = new ArrayDeque<>();
   private String currentBatch;
-  private boolean currentBatchInMark; // a mark carries currentBatch's rest: leave it to that mark's restored reader
-  private final List<String> emittedBatches = new ArrayList<>(); // fully emitted since the last mark
+  private boolean
+      currentBatchInMark; // a mark carries currentBatch's rest: leave it to that mark's restored
+  // reader
+  private final List<String> emittedBatches =
+      new ArrayList<>(); // fully emitted since the last mark
 
   private SinkConnection connection;
   private CompletableFuture<SinkConnection> connecting;
   private CompletableFuture<EventBatch> inFlight;
   private long inFlightSince; // when inFlight was sent
-  private long inFlightCheckedAt; // when the connection under a long-waiting inFlight was last checked
+  private long
+      inFlightCheckedAt; // when the connection under a long-waiting inFlight was last checked
   private long nextConnectAt;
   private long backoffMillis = MIN_BACKOFF_MILLIS;
   private int failedAttempts;
@@ -62,7 +67,11 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
   private List<ClickEvent> current;
   private long currentTimestamp;
 
-  FlumeReader(FlumeSource source, String address, FlumeSource.Settings settings, FlumeCheckpointMark restoreFrom) {
+  FlumeReader(
+      FlumeSource source,
+      String address,
+      FlumeSource.Settings settings,
+      FlumeCheckpointMark restoreFrom) {
     this.source = source;
     this.address = address;
     this.settings = settings;
@@ -72,8 +81,12 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
       currentBatch = restoreFrom.carriedBatch();
       currentBatchInMark = currentBatch != null;
     }
-    this.watermark = new EventTimeWatermark(settings.maxOutOfOrdernessMillis(), settings.idleTimeoutMillis(), now,
-        restoreFrom == null ? null : restoreFrom.watermark());
+    this.watermark =
+        new EventTimeWatermark(
+            settings.maxOutOfOrdernessMillis(),
+            settings.idleTimeoutMillis(),
+            now,
+            restoreFrom == null ? null : restoreFrom.watermark());
     RequestHandoff.Waiting left = RequestHandoff.take(address);
     if (left != null && left.opening() != null) {
       connecting = left.opening();
@@ -91,8 +104,9 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
   }
 
   /**
-   * Emits the next record: up to {@code eventsPerRecord} fetched events. Once the fetched batch is all emitted, the
-   * next getEventBatch goes out at once, so the sink fills it while the runner processes this record.
+   * Emits the next record: up to {@code eventsPerRecord} fetched events. Once the fetched batch is
+   * all emitted, the next getEventBatch goes out at once, so the sink fills it while the runner
+   * processes this record.
    */
   @Override
   public boolean advance() {
@@ -155,13 +169,18 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     if (!inFlight.isDone()) {
       if (now - inFlightCheckedAt > settings.pollTimeoutMillis()) {
         if (connection.isOpen()) {
-          // An empty channel: the sink answers when events come. Abandoning the request would not cancel it on the
-          // sink, which keeps one of its few request threads polling the channel for it; every abandoned request
-          // would later take a batch, hold it until the sink's timeout and roll it back (a quiet night piled up
+          // An empty channel: the sink answers when events come. Abandoning the request would not
+          // cancel it on the
+          // sink, which keeps one of its few request threads polling the channel for it; every
+          // abandoned request
+          // would later take a batch, hold it until the sink's timeout and roll it back (a quiet
+          // night piled up
           // hundreds and starved the live reader).
           inFlightCheckedAt = now;
         } else {
-          LOG.warn("FlumeIO: the connection to SparkSink {} closed while getEventBatch waited; reconnecting", address);
+          LOG.warn(
+              "FlumeIO: the connection to SparkSink {} closed while getEventBatch waited; reconnecting",
+              address);
           dropConnection();
         }
       }
@@ -198,7 +217,8 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     try {
       connection = connecting.join();
       if (failedAttempts > 0) {
-        LOG.info("FlumeIO: connected to SparkSink {} after {} failed attempts", address, failedAttempts);
+        LOG.info(
+            "FlumeIO: connected to SparkSink {} after {} failed attempts", address, failedAttempts);
       }
       failedAttempts = 0;
       backoffMillis = MIN_BACKOFF_MILLIS;
@@ -209,7 +229,11 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
       if (cause.getCause() != null) {
         cause = cause.getCause();
       }
-      LOG.warn("FlumeIO: cannot reach SparkSink at {} ({}); retry {} in {} ms", address, cause, failedAttempts,
+      LOG.warn(
+          "FlumeIO: cannot reach SparkSink at {} ({}); retry {} in {} ms",
+          address,
+          cause,
+          failedAttempts,
           backoffMillis);
       nextConnectAt = now + backoffMillis;
       backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
@@ -221,7 +245,8 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
 
   private void accept(EventBatch batch) {
     if (!batch.getErrorMsg().isEmpty()) {
-      // The sink could not build a batch (e.g. it is stopping); nothing to ack. Try again after a short pause.
+      // The sink could not build a batch (e.g. it is stopping); nothing to ack. Try again after a
+      // short pause.
       LOG.warn("FlumeIO: SparkSink {} answered with an error: {}", address, batch.getErrorMsg());
       nextConnectAt = System.currentTimeMillis() + MIN_BACKOFF_MILLIS;
       dropConnection();
@@ -247,41 +272,55 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     try {
       return decodeBody(e.getHeaders(), body, writerSchemas);
     } catch (IOException | RuntimeException ex) {
-      // The interceptor should have dead-lettered it; skip, count and say so rather than kill the pipeline.
+      // The interceptor should have dead-lettered it; skip, count and say so rather than kill the
+      // pipeline.
       undecodable++;
       if (undecodable == 1 || undecodable % 1000 == 0) {
-        LOG.warn("FlumeIO: {} event bodies from {} are not Avro ClickEvents (last: {}, {} bytes); skipped. Is the ETL"
-            + " interceptor configured on every source?", undecodable, address, ex.toString(), body.length);
+        LOG.warn(
+            "FlumeIO: {} event bodies from {} are not Avro ClickEvents (last: {}, {} bytes); skipped. Is the ETL"
+                + " interceptor configured on every source?",
+            undecodable,
+            address,
+            ex.toString(),
+            body.length);
       }
       return null;
     }
   }
 
   /**
-   * Decodes one event body by the schema its headers name: the interceptor's default fingerprint header (this
-   * pipeline's own schema), a {@code flume.avro.schema.literal} (any schema, parsed once into {@code writerSchemas}),
-   * or neither (a body in this pipeline's schema). A fingerprint of another schema without the literal is an error
-   * saying what to do.
+   * Decodes one event body by the schema its headers name: the interceptor's default fingerprint
+   * header (this pipeline's own schema), a {@code flume.avro.schema.literal} (any schema, parsed
+   * once into {@code writerSchemas}), or neither (a body in this pipeline's schema). A fingerprint
+   * of another schema without the literal is an error saying what to do.
    */
-  static ClickEvent decodeBody(Map<String, String> headers, byte[] body, Map<String, Schema> writerSchemas)
+  static ClickEvent decodeBody(
+      Map<String, String> headers, byte[] body, Map<String, Schema> writerSchemas)
       throws IOException {
     String fingerprint = headers.get(EventHeaders.SCHEMA_FINGERPRINT);
     String literal = headers.get(EventHeaders.SCHEMA_LITERAL);
-    if (ClickEventAvro.FINGERPRINT.equals(fingerprint) || (fingerprint == null && literal == null)
+    if (ClickEventAvro.FINGERPRINT.equals(fingerprint)
+        || (fingerprint == null && literal == null)
         || ClickEventAvro.SCHEMA_JSON.equals(literal)) {
       return ClickEventAvro.decode(body);
     }
     if (literal == null) {
-      throw new IOException("written with schema fingerprint " + fingerprint + ", which this pipeline does not know"
-          + " (its own is " + ClickEventAvro.FINGERPRINT + "): set the agents' interceptor to schema = literal while"
-          + " they run a newer ClickEvent schema");
+      throw new IOException(
+          "written with schema fingerprint "
+              + fingerprint
+              + ", which this pipeline does not know"
+              + " (its own is "
+              + ClickEventAvro.FINGERPRINT
+              + "): set the agents' interceptor to schema = literal while"
+              + " they run a newer ClickEvent schema");
     }
     Schema writer = writerSchemas.computeIfAbsent(literal, l -> new Schema.Parser().parse(l));
     return ClickEventAvro.decode(body, writer);
   }
 
   private void connectionLost(String what, Throwable cause) {
-    LOG.warn("FlumeIO: {} on SparkSink {} ({}); reconnecting", what, address, String.valueOf(cause));
+    LOG.warn(
+        "FlumeIO: {} on SparkSink {} ({}); reconnecting", what, address, String.valueOf(cause));
     nextConnectAt = System.currentTimeMillis() + backoffMillis;
     dropConnection();
   }
@@ -302,7 +341,9 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     return current;
   }
 
-  /** The earliest eventTime in the record: FlumeIO re-stamps each event with its own, never earlier. */
+  /**
+   * The earliest eventTime in the record: FlumeIO re-stamps each event with its own, never earlier.
+   */
   @Override
   public Instant getCurrentTimestamp() {
     getCurrent();
@@ -310,9 +351,9 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
   }
 
   /**
-   * The eventId of a one-event record, else a SHA-256 over the record's eventIds: a batch the sink hands out again
-   * after a rollback holds the same events in the same order (the channel puts them back at its head), so a runner
-   * that dedupes by record id drops it.
+   * The eventId of a one-event record, else a SHA-256 over the record's eventIds: a batch the sink
+   * hands out again after a rollback holds the same events in the same order (the channel puts them
+   * back at its head), so a runner that dedupes by record id drops it.
    */
   @Override
   public byte[] getCurrentRecordId() {
@@ -338,20 +379,27 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
   }
 
   /**
-   * Since when every fetched event is emitted and a getEventBatch waits on a live connection (the sink answers it as
-   * soon as its channel has events; {@link EventTimeWatermark} decides when that wait shows the sink is empty). While
-   * connecting, backing off or reading a batch, events may be waiting in the agent's channel.
+   * Since when every fetched event is emitted and a getEventBatch waits on a live connection (the
+   * sink answers it as soon as its channel has events; {@link EventTimeWatermark} decides when that
+   * wait shows the sink is empty). While connecting, backing off or reading a batch, events may be
+   * waiting in the agent's channel.
    */
   long waitingSince() {
-    boolean waiting = pending.isEmpty() && connection != null && inFlight != null && !inFlight.isDone();
+    boolean waiting =
+        pending.isEmpty() && connection != null && inFlight != null && !inFlight.isDone();
     return waiting ? inFlightSince : EventTimeWatermark.NOT_WAITING;
   }
 
   @Override
   public FlumeCheckpointMark getCheckpointMark() {
-    FlumeCheckpointMark mark = new FlumeCheckpointMark(address, emittedBatches,
-        pending.isEmpty() ? null : currentBatch, new ArrayList<>(pending),
-        watermark.state(System.currentTimeMillis(), waitingSince()), settings.connectTimeoutMillis());
+    FlumeCheckpointMark mark =
+        new FlumeCheckpointMark(
+            address,
+            emittedBatches,
+            pending.isEmpty() ? null : currentBatch,
+            new ArrayList<>(pending),
+            watermark.state(System.currentTimeMillis(), waitingSince()),
+            settings.connectTimeoutMillis());
     emittedBatches.clear();
     if (currentBatch != null) {
       currentBatchInMark = true;
@@ -364,7 +412,10 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     return source;
   }
 
-  /** Nacks every batch no checkpoint mark references, so the sink hands it out again now, not after its timeout. */
+  /**
+   * Nacks every batch no checkpoint mark references, so the sink hands it out again now, not after
+   * its timeout.
+   */
   @Override
   public void close() {
     List<String> toNack = new ArrayList<>(emittedBatches);
@@ -374,7 +425,8 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     for (String seq : toNack) {
       SinkAcks.nack(address, seq, settings.connectTimeoutMillis());
     }
-    // The next reader of this sink in this JVM (the runner's restored one) continues what this one started.
+    // The next reader of this sink in this JVM (the runner's restored one) continues what this one
+    // started.
     if (connecting != null) {
       RequestHandoff.leave(RequestHandoff.Waiting.opening(address, connecting));
       connecting = null;
@@ -385,12 +437,17 @@ final class FlumeReader extends UnboundedSource.UnboundedReader<List<ClickEvent>
     } else {
       dropConnection();
     }
-    // The DirectRunner closes and restores its reader every twenty bundles or so: routine, unless it nacked batches.
+    // The DirectRunner closes and restores its reader every twenty bundles or so: routine, unless
+    // it nacked batches.
     if (toNack.isEmpty() && undecodable == 0) {
       LOG.debug("FlumeIO reader for {} closed: {} events emitted", address, emitted);
     } else {
-      LOG.info("FlumeIO reader for {} closed: {} events emitted, {} undecodable, {} batches nacked", address, emitted,
-          undecodable, toNack.size());
+      LOG.info(
+          "FlumeIO reader for {} closed: {} events emitted, {} undecodable, {} batches nacked",
+          address,
+          emitted,
+          undecodable,
+          toNack.size());
     }
   }
 }

@@ -22,13 +22,14 @@ import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
- * The non-SDF unbounded read path of the DirectRunner really finalizes checkpoints (apache/beam#20602), and every event
- * arrives once.
+ * The non-SDF unbounded read path of the DirectRunner really finalizes checkpoints
+ * (apache/beam#20602), and every event arrives once.
  *
- * <p>Beam 2.70's DirectRunner finalizes a reader's previous mark only when it takes the next one, which it does only
- * after a bundle that read something (and when a reader is re-created it restores from a copy of the mark without
- * finalizing it). So the last batch before a quiet period is acked only once more events have been read: the second
- * wave below is what finalizes the first wave's last batch.
+ * <p>Beam 2.70's DirectRunner finalizes a reader's previous mark only when it takes the next one,
+ * which it does only after a bundle that read something (and when a reader is re-created it
+ * restores from a copy of the mark without finalizing it). So the last batch before a quiet period
+ * is acked only once more events have been read: the second wave below is what finalizes the first
+ * wave's last batch.
  */
 public class DirectRunnerFinalizationTest {
   @ClassRule public static final TestAgent AGENT = new TestAgent();
@@ -45,7 +46,8 @@ public class DirectRunnerFinalizationTest {
   private static void send(String prefix, int n) throws Exception {
     List<byte[]> bodies = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      bodies.add(TestAgent.click(prefix + i, "product_view", "p" + i).getBytes(StandardCharsets.UTF_8));
+      bodies.add(
+          TestAgent.click(prefix + i, "product_view", "p" + i).getBytes(StandardCharsets.UTF_8));
     }
     AGENT.sendRpc(bodies);
   }
@@ -59,7 +61,8 @@ public class DirectRunnerFinalizationTest {
     send("u-", 50); // batches of 20: 20 + 20 + 10
     StreamingOptions opts = PipelineOptionsFactory.as(StreamingOptions.class);
     opts.setStreaming(true);
-    opts.as(DirectOptions.class).setBlockOnRun(false); // run() of an unbounded pipeline would otherwise never return
+    opts.as(DirectOptions.class)
+        .setBlockOnRun(false); // run() of an unbounded pipeline would otherwise never return
     Pipeline p = Pipeline.create(opts);
     long ackedBefore = WorkerState.COUNTERS.batchesAcked.get();
     p.apply(FlumeIO.read().withSinkAddresses(AGENT.agent.sparkSinkAddress()).withBatchSize(20))
@@ -67,11 +70,18 @@ public class DirectRunnerFinalizationTest {
     PipelineResult result = p.run();
     try {
       TestAgent.await("50 streamed events", Duration.ofSeconds(60), () -> seen("u-") >= 50);
-      TestAgent.await("acks of the first two batches", Duration.ofSeconds(30),
+      TestAgent.await(
+          "acks of the first two batches",
+          Duration.ofSeconds(30),
           () -> WorkerState.COUNTERS.batchesAcked.get() - ackedBefore >= 2);
-      send("v-", 5); // reading these makes the runner take a new mark and finalize the one with the third batch
+      send(
+          "v-",
+          5); // reading these makes the runner take a new mark and finalize the one with the third
+      // batch
       TestAgent.await("5 more streamed events", Duration.ofSeconds(30), () -> seen("v-") >= 5);
-      TestAgent.await("ack of the third batch", Duration.ofSeconds(30),
+      TestAgent.await(
+          "ack of the third batch",
+          Duration.ofSeconds(30),
           () -> WorkerState.COUNTERS.batchesAcked.get() - ackedBefore >= 3);
     } finally {
       result.cancel();

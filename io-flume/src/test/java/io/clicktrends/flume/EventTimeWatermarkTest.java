@@ -11,8 +11,9 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
 
 /**
- * The split watermark with explicit clocks: a reader restored from its checkpoint mark (the SparkRunner restores one
- * each micro-batch when batches are slow) must give the same watermark as one long-lived reader.
+ * The split watermark with explicit clocks: a reader restored from its checkpoint mark (the
+ * SparkRunner restores one each micro-batch when batches are slow) must give the same watermark as
+ * one long-lived reader.
  */
 public class EventTimeWatermarkTest {
   private static final long BOUND = 5_000;
@@ -32,9 +33,12 @@ public class EventTimeWatermarkTest {
   }
 
   /** A new reader every second, each restored from the previous one's mark, until {@code until}. */
-  private static EventTimeWatermark restoredEverySecond(EventTimeWatermark w, long from, long until) {
+  private static EventTimeWatermark restoredEverySecond(
+      EventTimeWatermark w, long from, long until) {
     for (long now = from; now < until; now += 1_000) {
-      w = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now + 1_000, w.state(now + 1_000, parked(now + 1_000)));
+      w =
+          new EventTimeWatermark(
+              BOUND, IDLE_TIMEOUT, now + 1_000, w.state(now + 1_000, parked(now + 1_000)));
     }
     return w;
   }
@@ -49,7 +53,8 @@ public class EventTimeWatermarkTest {
 
   @Test
   public void aSplitThatCannotReachItsAgentHoldsItsWatermark() {
-    // The agent's channel may be filling meanwhile (a restart, a partition): moving on would make those events late.
+    // The agent's channel may be filling meanwhile (a restart, a partition): moving on would make
+    // those events late.
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
     assertThat(w.current(WALL + 600_000, NOT_WAITING), equalTo(EVENT - BOUND));
@@ -64,8 +69,10 @@ public class EventTimeWatermarkTest {
     EventTimeWatermark restored = fresh(WALL);
     restored.observe(EVENT, WALL);
     restored = restoredEverySecond(restored, WALL, WALL + 60_000);
-    // Before, each restored reader forgot the events it had seen: its watermark stalled while restores came faster
-    // than the idle timeout, and jumped to the wall clock (2026) after a longer one, making later replayed events late.
+    // Before, each restored reader forgot the events it had seen: its watermark stalled while
+    // restores came faster
+    // than the idle timeout, and jumped to the wall clock (2026) after a longer one, making later
+    // replayed events late.
     long now = WALL + 60_000;
     assertThat(restored.current(now, parked(now)), equalTo(longLived.current(now, parked(now))));
     assertThat(restored.current(now, parked(now)), equalTo(EVENT + 60_000 - BOUND));
@@ -74,31 +81,40 @@ public class EventTimeWatermarkTest {
   @Test
   public void aSplitThatNeverSawAnEventStopsHoldingOthersBackAfterTheIdleTimeoutEvenWhenRestored() {
     EventTimeWatermark restored = restoredEverySecond(fresh(WALL), WALL, WALL + 20_000);
-    assertThat(restored.current(WALL + 20_000, parked(WALL + 20_000)),
+    assertThat(
+        restored.current(WALL + 20_000, parked(WALL + 20_000)),
         equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
     restored = restoredEverySecond(restored, WALL + 20_000, WALL + 31_000);
-    assertThat(restored.current(WALL + 31_000, parked(WALL + 31_000)), equalTo(WALL + 31_000 - BOUND));
+    assertThat(
+        restored.current(WALL + 31_000, parked(WALL + 31_000)), equalTo(WALL + 31_000 - BOUND));
   }
 
   @Test
   public void aRequestJustSentIsNoEvidenceThatTheSinkIsEmpty() {
-    // A restored reader's first getEventBatch is in flight when a short micro-batch read ends: the channel may be full.
+    // A restored reader's first getEventBatch is in flight when a short micro-batch read ends: the
+    // channel may be full.
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
     long now = WALL + 600_000;
     assertThat(w.current(now, now - 200), equalTo(EVENT - BOUND));
-    assertThat(w.current(now, now - EventTimeWatermark.EMPTY_SINK_EVIDENCE_MILLIS), equalTo(EVENT + 600_000 - BOUND));
+    assertThat(
+        w.current(now, now - EventTimeWatermark.EMPTY_SINK_EVIDENCE_MILLIS),
+        equalTo(EVENT + 600_000 - BOUND));
   }
 
   @Test
   public void aSplitThatNeverGetsAnAnswerHoldsEvenAfterTheIdleTimeout() {
-    // Readers restored each slow micro-batch, each closed 200 ms after sending its first request: before, the split
-    // jumped to the wall clock after the idle timeout although its agent's channel was full of a replay's events.
+    // Readers restored each slow micro-batch, each closed 200 ms after sending its first request:
+    // before, the split
+    // jumped to the wall clock after the idle timeout although its agent's channel was full of a
+    // replay's events.
     EventTimeWatermark w = fresh(WALL);
     for (long now = WALL; now < WALL + 120_000; now += 1_000) {
       w = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, now, w.state(now, now - 200));
     }
-    assertThat(w.current(WALL + 120_000, NOT_WAITING), equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
+    assertThat(
+        w.current(WALL + 120_000, NOT_WAITING),
+        equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
     w.observe(EVENT, WALL + 120_000);
     assertThat(w.current(WALL + 120_000, NOT_WAITING), equalTo(EVENT - BOUND));
   }
@@ -116,16 +132,26 @@ public class EventTimeWatermarkTest {
   public void theMarkCarriesTheStateThroughItsCoder() throws Exception {
     EventTimeWatermark w = fresh(WALL);
     w.observe(EVENT, WALL);
-    FlumeCheckpointMark mark = new FlumeCheckpointMark("127.0.0.1:41416", List.of("7"), null, List.<ClickEvent>of(),
-        w.state(WALL + 1_000, parked(WALL + 1_000)), 5_000);
-    FlumeCheckpointMark copy = CoderUtils.clone(SerializableCoder.of(FlumeCheckpointMark.class), mark);
-    EventTimeWatermark restored = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, WALL + 2_000, copy.watermark());
-    assertThat(restored.current(WALL + 9_000, parked(WALL + 9_000)), equalTo(EVENT + 9_000 - BOUND));
+    FlumeCheckpointMark mark =
+        new FlumeCheckpointMark(
+            "127.0.0.1:41416",
+            List.of("7"),
+            null,
+            List.<ClickEvent>of(),
+            w.state(WALL + 1_000, parked(WALL + 1_000)),
+            5_000);
+    FlumeCheckpointMark copy =
+        CoderUtils.clone(SerializableCoder.of(FlumeCheckpointMark.class), mark);
+    EventTimeWatermark restored =
+        new EventTimeWatermark(BOUND, IDLE_TIMEOUT, WALL + 2_000, copy.watermark());
+    assertThat(
+        restored.current(WALL + 9_000, parked(WALL + 9_000)), equalTo(EVENT + 9_000 - BOUND));
   }
 
   /**
-   * Issue #11, item 1: one event from a device clock 23 h fast used to move the watermark to T0+23h-5s, making every
-   * real click late. What the watermark observes is capped at the wall clock (plus a skew, 0 by default).
+   * Issue #11, item 1: one event from a device clock 23 h fast used to move the watermark to
+   * T0+23h-5s, making every real click late. What the watermark observes is capped at the wall
+   * clock (plus a skew, 0 by default).
    */
   @Test
   public void anEventFromAClock23HoursFastMovesTheWatermarkNoFurtherThanTheWallClock() {
@@ -143,8 +169,13 @@ public class EventTimeWatermarkTest {
     // idle: it follows the wall clock from the last arrival, not from a day ahead
     assertThat(w.current(t0 + 70_000, parked(t0 + 70_000)), equalTo(t0 + 70_000 - BOUND));
     // a reader restored from a mark written before the cap existed is capped too
-    EventTimeWatermark restored = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, t0,
-        new EventTimeWatermark.State(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(), t0 + 86_400_000L, t0, t0));
+    EventTimeWatermark restored =
+        new EventTimeWatermark(
+            BOUND,
+            IDLE_TIMEOUT,
+            t0,
+            new EventTimeWatermark.State(
+                BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(), t0 + 86_400_000L, t0, t0));
     assertThat(restored.current(t0, NOT_WAITING), equalTo(t0 - BOUND));
     // with a skew allowed, up to that far ahead
     EventTimeWatermark skewed = new EventTimeWatermark(BOUND, IDLE_TIMEOUT, 120_000, t0, null);

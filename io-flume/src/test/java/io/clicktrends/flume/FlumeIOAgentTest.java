@@ -34,15 +34,22 @@ import org.junit.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One real agent: RpcClient + HTTP + access logs in, FlumeIO on the DirectRunner out, dead letters on the side. */
+/**
+ * One real agent: RpcClient + HTTP + access logs in, FlumeIO on the DirectRunner out, dead letters
+ * on the side.
+ */
 public class FlumeIOAgentTest {
   private static final Logger LOG = LoggerFactory.getLogger(FlumeIOAgentTest.class);
   @ClassRule public static final TestAgent AGENT = new TestAgent();
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   private PCollection<String> readIds(long n, String... addresses) {
-    PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(addresses)
-        .withMaxNumRecords(n).withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
+    PCollection<ClickEvent> events =
+        p.apply(
+            FlumeIO.read()
+                .withSinkAddresses(addresses)
+                .withMaxNumRecords(n)
+                .withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
     return events.apply(MapElements.into(TypeDescriptors.strings()).via(e -> e.getEventId()));
   }
 
@@ -69,35 +76,50 @@ public class FlumeIOAgentTest {
       assertThat(r.body(), r.statusCode(), equalTo(200));
     }
     long ingestMillis = (System.nanoTime() - t0) / 1_000_000;
-    PAssert.that(readIds(expected.size(), AGENT.agent.sparkSinkAddress())).containsInAnyOrder(expected);
+    PAssert.that(readIds(expected.size(), AGENT.agent.sparkSinkAddress()))
+        .containsInAnyOrder(expected);
     long r0 = System.nanoTime();
     p.run().waitUntilFinish();
     long readMillis = (System.nanoTime() - r0) / 1_000_000;
-    LOG.info("MEASURED: {} events into the agent in {} ms ({} ev/s); FlumeIO bounded read + DirectRunner {} ms"
-        + " ({} ev/s incl. pipeline start)", expected.size(), ingestMillis, expected.size() * 1000L / Math.max(1,
-        ingestMillis), readMillis, expected.size() * 1000L / Math.max(1, readMillis));
+    LOG.info(
+        "MEASURED: {} events into the agent in {} ms ({} ev/s); FlumeIO bounded read + DirectRunner {} ms"
+            + " ({} ev/s incl. pipeline start)",
+        expected.size(),
+        ingestMillis,
+        expected.size() * 1000L / Math.max(1, ingestMillis),
+        readMillis,
+        expected.size() * 1000L / Math.max(1, readMillis));
   }
 
   @Test
   public void badInputIsDeadLetteredWithItsReasonWhileGoodEventsArrive() throws Exception {
     int deadBefore = AGENT.deadLetters().size();
     long now = System.currentTimeMillis();
-    List<byte[]> mix = List.of(
-        TestAgent.click("good-1", "add_to_cart", "p1").getBytes(StandardCharsets.UTF_8),
-        "{\"eventTime\": 1, \"type\":".getBytes(StandardCharsets.UTF_8),
-        ("{\"eventTime\":" + now + ",\"type\":\"search\",\"sessionId\":\"s\",\"query\":{\"q\":1}}")
-            .getBytes(StandardCharsets.UTF_8),
-        "{\"type\":\"search\",\"sessionId\":\"s\",\"query\":\"x\"}".getBytes(StandardCharsets.UTF_8),
-        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
-        ("{\"eventTime\":" + now + ",\"type\":\"teleport\",\"sessionId\":\"s\"}").getBytes(StandardCharsets.UTF_8),
-        TestAgent.click("good-2", "category_view", "shoes").getBytes(StandardCharsets.UTF_8));
+    List<byte[]> mix =
+        List.of(
+            TestAgent.click("good-1", "add_to_cart", "p1").getBytes(StandardCharsets.UTF_8),
+            "{\"eventTime\": 1, \"type\":".getBytes(StandardCharsets.UTF_8),
+            ("{\"eventTime\":"
+                    + now
+                    + ",\"type\":\"search\",\"sessionId\":\"s\",\"query\":{\"q\":1}}")
+                .getBytes(StandardCharsets.UTF_8),
+            "{\"type\":\"search\",\"sessionId\":\"s\",\"query\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8),
+            new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+            ("{\"eventTime\":" + now + ",\"type\":\"teleport\",\"sessionId\":\"s\"}")
+                .getBytes(StandardCharsets.UTF_8),
+            TestAgent.click("good-2", "category_view", "shoes").getBytes(StandardCharsets.UTF_8));
     AGENT.sendRpc(mix);
     byte[] huge = new byte[10 * 1024 * 1024];
     Arrays.fill(huge, (byte) 'x');
     AGENT.sendRpc(List.of(huge));
-    // HTTP: one bad element in an array is dead-lettered, the others go through; a non-JSON body is a 400.
-    HttpResponse<String> ok = AGENT.post("[" + TestAgent.click("good-3", "search", "hat")
-        + ",{\"eventTime\":\"yesterday\",\"type\":\"search\",\"sessionId\":\"s\"}]");
+    // HTTP: one bad element in an array is dead-lettered, the others go through; a non-JSON body is
+    // a 400.
+    HttpResponse<String> ok =
+        AGENT.post(
+            "["
+                + TestAgent.click("good-3", "search", "hat")
+                + ",{\"eventTime\":\"yesterday\",\"type\":\"search\",\"sessionId\":\"s\"}]");
     assertThat(ok.statusCode(), equalTo(200));
     HttpResponse<String> bad = AGENT.post("this is not json");
     assertThat(bad.statusCode(), equalTo(400));
@@ -106,25 +128,42 @@ public class FlumeIOAgentTest {
     assertThat(tooBig.statusCode(), equalTo(400));
     assertThat(tooBig.body(), containsString("BODY_TOO_LARGE"));
 
-    PAssert.that(readIds(3, AGENT.agent.sparkSinkAddress())).containsInAnyOrder("good-1", "good-2", "good-3");
+    PAssert.that(readIds(3, AGENT.agent.sparkSinkAddress()))
+        .containsInAnyOrder("good-1", "good-2", "good-3");
     p.run().waitUntilFinish();
 
-    TestAgent.await("7 dead letters", Duration.ofSeconds(30), () -> {
-      try {
-        return AGENT.deadLetters().size() >= deadBefore + 7;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    TestAgent.await(
+        "7 dead letters",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return AGENT.deadLetters().size() >= deadBefore + 7;
+          } catch (IOException e) {
+            return false;
+          }
+        });
     List<JsonNode> dead = AGENT.deadLetters();
-    Map<String, Long> reasons = dead.stream().collect(Collectors.groupingBy(n -> n.get("reason").asText(),
-        TreeMap::new, Collectors.counting()));
+    Map<String, Long> reasons =
+        dead.stream()
+            .collect(
+                Collectors.groupingBy(
+                    n -> n.get("reason").asText(), TreeMap::new, Collectors.counting()));
     LOG.info("dead-letter reasons: {}", reasons);
-    for (String r : List.of("MALFORMED_JSON", "WRONG_TYPE", "MISSING_EVENT_TIME", "INVALID_UTF8", "UNKNOWN_TYPE",
-        "BODY_TOO_LARGE")) {
+    for (String r :
+        List.of(
+            "MALFORMED_JSON",
+            "WRONG_TYPE",
+            "MISSING_EVENT_TIME",
+            "INVALID_UTF8",
+            "UNKNOWN_TYPE",
+            "BODY_TOO_LARGE")) {
       assertThat(reasons.keySet(), hasItem(r));
     }
-    JsonNode big = dead.stream().filter(n -> n.get("reason").asText().equals("BODY_TOO_LARGE")).findFirst().get();
+    JsonNode big =
+        dead.stream()
+            .filter(n -> n.get("reason").asText().equals("BODY_TOO_LARGE"))
+            .findFirst()
+            .get();
     assertThat(big.get("originalSize").asLong(), equalTo(10L * 1024 * 1024));
     assertThat(big.get("detail").asText(), containsString("10485760 bytes"));
   }
@@ -133,40 +172,74 @@ public class FlumeIOAgentTest {
   public void accessLogLinesBecomeClickEvents() throws Exception {
     String ua = "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0";
     String productView =
-        "203.0.113.7 - - [02/Apr/2024:11:17:46 +0000] \"GET /product/sku-42 HTTP/1.1\" 200 5120 \"https://shop.example/\" \"" + ua + "\"";
-    List<String> lines = List.of(
-        productView,
-        productView, // the same line again in the same second: a second view (a reload), not a duplicate
-        "203.0.113.7 - - [02/Apr/2024:11:17:50 +0000] \"GET /category/garden%20tools HTTP/1.1\" 200 812 \"-\" \"" + ua + "\"",
-        "198.51.100.2 - alice [02/Apr/2024:11:18:01 +0200] \"GET /search?q=red+shoes&page=2 HTTP/2.0\" 200 77 \"-\" \"curl/8.5\"",
-        "198.51.100.2 - alice [02/Apr/2024:11:18:03 +0200] \"POST /cart/add?product=sku-7 HTTP/1.1\" 302 0 \"-\" \"curl/8.5\"",
-        "198.51.100.2 - - [02/Apr/2024:11:18:04 +0200] \"GET /static/app.css HTTP/1.1\" 200 999 \"-\" \"curl/8.5\"",
-        "garbage that is not a log line");
+        "203.0.113.7 - - [02/Apr/2024:11:17:46 +0000] \"GET /product/sku-42 HTTP/1.1\" 200 5120 \"https://shop.example/\" \""
+            + ua
+            + "\"";
+    List<String> lines =
+        List.of(
+            productView,
+            productView, // the same line again in the same second: a second view (a reload), not a
+            // duplicate
+            "203.0.113.7 - - [02/Apr/2024:11:17:50 +0000] \"GET /category/garden%20tools HTTP/1.1\" 200 812 \"-\" \""
+                + ua
+                + "\"",
+            "198.51.100.2 - alice [02/Apr/2024:11:18:01 +0200] \"GET /search?q=red+shoes&page=2 HTTP/2.0\" 200 77 \"-\" \"curl/8.5\"",
+            "198.51.100.2 - alice [02/Apr/2024:11:18:03 +0200] \"POST /cart/add?product=sku-7 HTTP/1.1\" 302 0 \"-\" \"curl/8.5\"",
+            "198.51.100.2 - - [02/Apr/2024:11:18:04 +0200] \"GET /static/app.css HTTP/1.1\" 200 999 \"-\" \"curl/8.5\"",
+            "garbage that is not a log line");
     int deadBefore = AGENT.deadLetters().size();
-    Files.write(AGENT.logDir.resolve("access.log"), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    Files.write(
+        AGENT.logDir.resolve("access.log"),
+        lines,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    PCollection<ClickEvent> events = p.apply(FlumeIO.read().withSinkAddresses(AGENT.agent.sparkSinkAddress())
-        .withMaxNumRecords(5).withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
-    PAssert.that(events.apply(MapElements.into(TypeDescriptors.strings()).via(e -> e.getType() + " "
-        + (e.getProductId() != null ? e.getProductId() : e.getCategory() != null ? e.getCategory() : e.getQuery())
-        + " " + e.getEventTime()))).containsInAnyOrder(
+    PCollection<ClickEvent> events =
+        p.apply(
+            FlumeIO.read()
+                .withSinkAddresses(AGENT.agent.sparkSinkAddress())
+                .withMaxNumRecords(5)
+                .withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
+    PAssert.that(
+            events.apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(
+                        e ->
+                            e.getType()
+                                + " "
+                                + (e.getProductId() != null
+                                    ? e.getProductId()
+                                    : e.getCategory() != null ? e.getCategory() : e.getQuery())
+                                + " "
+                                + e.getEventTime())))
+        .containsInAnyOrder(
             "product_view sku-42 2024-04-02T11:17:46Z",
             "product_view sku-42 2024-04-02T11:17:46Z",
             "category_view garden tools 2024-04-02T11:17:50Z",
             "search red shoes 2024-04-02T09:18:01Z",
             "add_to_cart sku-7 2024-04-02T09:18:03Z");
-    // Before, the eventId was a hash of the line alone: the two views shared one and the unbounded read's dedup
+    // Before, the eventId was a hash of the line alone: the two views shared one and the unbounded
+    // read's dedup
     // (DirectRunner) dropped the second. Now the line's file and byte offset are part of it.
-    PAssert.thatSingleton(events.apply("EventIds", MapElements.into(TypeDescriptors.strings()).via(e -> e.getEventId()))
-        .apply(Distinct.create()).apply(Count.globally())).isEqualTo(5L);
+    PAssert.thatSingleton(
+            events
+                .apply(
+                    "EventIds",
+                    MapElements.into(TypeDescriptors.strings()).via(e -> e.getEventId()))
+                .apply(Distinct.create())
+                .apply(Count.globally()))
+        .isEqualTo(5L);
     p.run().waitUntilFinish();
-    TestAgent.await("2 dead log lines", Duration.ofSeconds(30), () -> {
-      try {
-        return AGENT.deadLetters().size() >= deadBefore + 2;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    TestAgent.await(
+        "2 dead log lines",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return AGENT.deadLetters().size() >= deadBefore + 2;
+          } catch (IOException e) {
+            return false;
+          }
+        });
     Set<String> details = new HashSet<>();
     for (JsonNode n : AGENT.deadLetters().subList(deadBefore, deadBefore + 2)) {
       assertThat(n.get("reason").asText(), equalTo("UNPARSEABLE_LOG_LINE"));

@@ -11,7 +11,10 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.joda.time.Duration;
 import org.junit.Test;
 
-/** FlumeIO.read()'s settings: immutable copies, one refusal per rule naming the setting, display data. */
+/**
+ * FlumeIO.read()'s settings: immutable copies, one refusal per rule naming the setting, display
+ * data.
+ */
 public class FlumeIOReadTest {
   private static String refusal(FlumeIO.Read read) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
@@ -21,10 +24,14 @@ public class FlumeIOReadTest {
   @Test
   public void eachRuleIsRefusedNamingItsSetting() {
     assertThat(refusal(FlumeIO.read()), containsString("withSinkAddresses"));
-    assertThat(refusal(FlumeIO.read().withSinkAddresses("h:1", "h:1")), containsString("duplicate sink address"));
+    assertThat(
+        refusal(FlumeIO.read().withSinkAddresses("h:1", "h:1")),
+        containsString("duplicate sink address"));
     FlumeIO.Read ok = FlumeIO.read().withSinkAddresses("h:1");
     assertThat(refusal(ok.withBatchSize(0)), containsString("withBatchSize(0)"));
-    assertThat(refusal(ok.withMaxOutOfOrderness(Duration.millis(-1))), containsString("withMaxOutOfOrderness"));
+    assertThat(
+        refusal(ok.withMaxOutOfOrderness(Duration.millis(-1))),
+        containsString("withMaxOutOfOrderness"));
     assertThat(refusal(ok.withIdleTimeout(Duration.millis(-1))), containsString("withIdleTimeout"));
     assertThat(refusal(ok.withPollTimeout(Duration.ZERO)), containsString("withPollTimeout"));
     assertThat(refusal(ok.withConnectTimeout(Duration.ZERO)), containsString("withConnectTimeout"));
@@ -39,7 +46,11 @@ public class FlumeIOReadTest {
     assertThat(small.getBatchSize(), equalTo(100));
     assertThat(small.getSinkAddresses(), equalTo(base.getSinkAddresses()));
     DisplayData data = DisplayData.from(small);
-    assertThat(data.asMap().get(DisplayData.Identifier.of(DisplayData.Path.root(), FlumeIO.Read.class, "batchSize"))
-        .getValue(), equalTo(100L));
+    assertThat(
+        data.asMap()
+            .get(
+                DisplayData.Identifier.of(DisplayData.Path.root(), FlumeIO.Read.class, "batchSize"))
+            .getValue(),
+        equalTo(100L));
   }
 }

@@ -11,11 +11,16 @@ final class FlumeIOTestAccess {
 
   /** One event per record, so a test can take a mark in the middle of a fetched batch. */
   static FlumeSource source(String address, int batchSize) {
-    return new FlumeSource(List.of(address),
-        new FlumeSource.Settings(batchSize, 2_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, true, 1));
+    return new FlumeSource(
+        List.of(address),
+        new FlumeSource.Settings(
+            batchSize, 2_000, 120_000, 5_000, 30_000, Long.MAX_VALUE, true, 1));
   }
 
-  /** The eventIds of the next {@code n} events the reader emits (started here); fails after {@code within}. */
+  /**
+   * The eventIds of the next {@code n} events the reader emits (started here); fails after {@code
+   * within}.
+   */
   static Set<String> readIds(FlumeReader r, int n, Duration within) throws Exception {
     Set<String> ids = new TreeSet<>();
     long deadline = System.nanoTime() + within.toNanos();
@@ -24,10 +29,12 @@ final class FlumeIOTestAccess {
       if (has) {
         ids.add(only(r).getEventId());
         if (ids.size() >= n) {
-          return ids; // no further advance(): it would consume (emit) an event the test then ignores
+          return ids; // no further advance(): it would consume (emit) an event the test then
+          // ignores
         }
       } else if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + ids.size() + " of " + n + " events within " + within + ": " + ids);
+        throw new AssertionError(
+            "only " + ids.size() + " of " + n + " events within " + within + ": " + ids);
       } else {
         Thread.sleep(10); // advance() does not block by design; poll it
       }
@@ -41,7 +48,8 @@ final class FlumeIOTestAccess {
     boolean has = r.start();
     while (r.waitingSince() == EventTimeWatermark.NOT_WAITING) {
       if (has) {
-        throw new AssertionError("the sink should be empty, but the reader emitted " + only(r).getEventId());
+        throw new AssertionError(
+            "the sink should be empty, but the reader emitted " + only(r).getEventId());
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("no getEventBatch waiting within 30 s");

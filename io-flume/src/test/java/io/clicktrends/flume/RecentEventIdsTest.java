@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 import org.junit.Test;
 
-/** The DirectRunner-side memory of output eventIds: a repeat within 10 minutes is refused, bounded in size. */
+/**
+ * The DirectRunner-side memory of output eventIds: a repeat within 10 minutes is refused, bounded
+ * in size.
+ */
 public class RecentEventIdsTest {
   @Test
   public void aRepeatWithinTenMinutesIsRefusedAndAllowedAfter() {

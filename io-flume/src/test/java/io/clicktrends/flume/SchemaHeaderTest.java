@@ -34,7 +34,8 @@ public class SchemaHeaderTest {
 
   @Test
   public void validEventsCarryTheSchemaFingerprintNotTheWholeSchema() throws Exception {
-    AGENT.sendRpc(List.of(TestAgent.click("fp-1", "search", "boots").getBytes(StandardCharsets.UTF_8)));
+    AGENT.sendRpc(
+        List.of(TestAgent.click("fp-1", "search", "boots").getBytes(StandardCharsets.UTF_8)));
     try (SinkConnection c = SinkConnection.open(AGENT.agent.sparkSinkAddress(), 5_000)) {
       EventBatch batch = c.requestBatch(10).get(30, TimeUnit.SECONDS);
       SparkSinkEvent e = batch.getEvents().get(0);
@@ -44,32 +45,46 @@ public class SchemaHeaderTest {
       assertThat("about 2.5 KB per event saved", headers, not(hasKey(EventHeaders.SCHEMA_LITERAL)));
       byte[] body = new byte[e.getBody().remaining()];
       e.getBody().duplicate().get(body);
-      assertThat(FlumeReader.decodeBody(headers, body, new HashMap<>()).getEventId(), equalTo("fp-1"));
+      assertThat(
+          FlumeReader.decodeBody(headers, body, new HashMap<>()).getEventId(), equalTo("fp-1"));
       c.ack(batch.getSequenceNumber());
     }
   }
 
   @Test
-  public void aBodyInAnotherSchemaIsDecodedByItsLiteralAndRefusedByAnUnknownFingerprintAlone() throws Exception {
-    ClickEvent full = io.clicktrends.schema.ClickEventJson.parse(
-        TestAgent.click("old-1", "search", "boots").getBytes(StandardCharsets.UTF_8), System.currentTimeMillis())
-        .event();
+  public void aBodyInAnotherSchemaIsDecodedByItsLiteralAndRefusedByAnUnknownFingerprintAlone()
+      throws Exception {
+    ClickEvent full =
+        io.clicktrends.schema.ClickEventJson.parse(
+                TestAgent.click("old-1", "search", "boots").getBytes(StandardCharsets.UTF_8),
+                System.currentTimeMillis())
+            .event();
     byte[] body = ClickEventAvro.encode(full);
     Map<String, Schema> cache = new HashMap<>();
-    // a literal other than our schema's own text is parsed and resolved (here: the same schema, pretty-printed)
+    // a literal other than our schema's own text is parsed and resolved (here: the same schema,
+    // pretty-printed)
     String literal = ClickEventAvro.SCHEMA.toString(true);
-    assertThat(FlumeReader.decodeBody(Map.of(EventHeaders.SCHEMA_LITERAL, literal), body, cache), equalTo(full));
+    assertThat(
+        FlumeReader.decodeBody(Map.of(EventHeaders.SCHEMA_LITERAL, literal), body, cache),
+        equalTo(full));
     assertThat("parsed once, kept", cache.keySet(), equalTo(java.util.Set.of(literal)));
 
-    Schema other = SchemaBuilder.record("Other").namespace("x").fields().requiredString("eventId").endRecord();
+    Schema other =
+        SchemaBuilder.record("Other").namespace("x").fields().requiredString("eventId").endRecord();
     GenericRecord r = new GenericData.Record(other);
     r.put("eventId", "x-1");
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
     new GenericDatumWriter<GenericRecord>(other).write(r, enc);
     enc.flush();
-    IOException e = assertThrows(IOException.class, () -> FlumeReader.decodeBody(
-        Map.of(EventHeaders.SCHEMA_FINGERPRINT, "0123456789abcdef"), out.toByteArray(), cache));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                FlumeReader.decodeBody(
+                    Map.of(EventHeaders.SCHEMA_FINGERPRINT, "0123456789abcdef"),
+                    out.toByteArray(),
+                    cache));
     assertThat(e.getMessage(), containsString("schema = literal"));
   }
 }

@@ -12,23 +12,26 @@ import java.util.List;
 import org.junit.Test;
 
 /**
- * An agent that accepts connections but never answers (frozen, or cut off without a reset): an ack to it gives up
- * after the connect timeout plus the RPC timeout instead of holding the runner thread that finalizes checkpoints.
+ * An agent that accepts connections but never answers (frozen, or cut off without a reset): an ack
+ * to it gives up after the connect timeout plus the RPC timeout instead of holding the runner
+ * thread that finalizes checkpoints.
  */
 public class SilentSinkTest {
   @Test(timeout = 120_000)
   public void anAckToASilentSinkGivesUpInsteadOfHanging() throws Exception {
     List<Socket> accepted = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept()); // reads nothing, answers nothing
-          }
-        } catch (java.io.IOException closed) {
-          // test over
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept()); // reads nothing, answers nothing
+                  }
+                } catch (java.io.IOException closed) {
+                  // test over
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
 

@@ -26,7 +26,10 @@ import org.apache.flume.event.EventBuilder;
 import org.junit.rules.ExternalResource;
 import org.junit.rules.TemporaryFolder;
 
-/** A real agent from the production configuration on loopback free ports and temp dirs, plus client helpers. */
+/**
+ * A real agent from the production configuration on loopback free ports and temp dirs, plus client
+ * helpers.
+ */
 final class TestAgent extends ExternalResource {
   static final ObjectMapper JSON = new ObjectMapper();
   private final TemporaryFolder tmp = new TemporaryFolder();
@@ -38,7 +41,10 @@ final class TestAgent extends ExternalResource {
   private final Map<String, String> overrides;
   private boolean monitored;
 
-  /** The production sink timeout (120 s): an unacked batch does not come back on its own during a test. */
+  /**
+   * The production sink timeout (120 s): an unacked batch does not come back on its own during a
+   * test.
+   */
   TestAgent() {
     this(120);
   }
@@ -48,7 +54,10 @@ final class TestAgent extends ExternalResource {
     this(sinkTimeoutSeconds, Map.of());
   }
 
-  /** The production configuration with some properties set otherwise (e.g. a short TAILDIR idleTimeout). */
+  /**
+   * The production configuration with some properties set otherwise (e.g. a short TAILDIR
+   * idleTimeout).
+   */
   TestAgent(int sinkTimeoutSeconds, Map<String, String> overrides) {
     this.sinkTimeoutSeconds = sinkTimeoutSeconds;
     this.overrides = Map.copyOf(overrides);
@@ -69,7 +78,8 @@ final class TestAgent extends ExternalResource {
     if (!overrides.isEmpty()) {
       // Properties.load keeps the last value of a key: appended lines override the shipped ones.
       StringBuilder config = new StringBuilder();
-      try (InputStream in = FlumeAgent.class.getResourceAsStream(FlumeAgent.DEFAULT_CONFIG_RESOURCE)) {
+      try (InputStream in =
+          FlumeAgent.class.getResourceAsStream(FlumeAgent.DEFAULT_CONFIG_RESOURCE)) {
         config.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
       }
       overrides.forEach((k, v) -> config.append(k).append(" = ").append(v).append('\n'));
@@ -77,15 +87,16 @@ final class TestAgent extends ExternalResource {
       Files.writeString(file, config);
       builder.configFile(file);
     }
-    agent = builder
-        .dataDir(tmp.newFolder("flume").toPath())
-        .bind("127.0.0.1")
-        .freePorts()
-        .accessLogs(logDir + "/access.*\\.log")
-        .sinkTimeoutSeconds(sinkTimeoutSeconds)
-        .monitoringPort(monitored ? FlumeAgent.freePort() : 0)
-        .build()
-        .start(Duration.ofSeconds(60));
+    agent =
+        builder
+            .dataDir(tmp.newFolder("flume").toPath())
+            .bind("127.0.0.1")
+            .freePorts()
+            .accessLogs(logDir + "/access.*\\.log")
+            .sinkTimeoutSeconds(sinkTimeoutSeconds)
+            .monitoringPort(monitored ? FlumeAgent.freePort() : 0)
+            .build()
+            .start(Duration.ofSeconds(60));
     startMillis = (System.nanoTime() - t0) / 1_000_000;
   }
 
@@ -98,13 +109,25 @@ final class TestAgent extends ExternalResource {
   }
 
   static String click(String id, String type, String key) {
-    String field = switch (type) {
-      case "search" -> "query";
-      case "category_view" -> "category";
-      default -> "productId";
-    };
-    return "{\"eventId\":\"" + id + "\",\"eventTime\":" + System.currentTimeMillis() + ",\"type\":\"" + type
-        + "\",\"sessionId\":\"s-" + id + "\",\"" + field + "\":\"" + key + "\"}";
+    String field =
+        switch (type) {
+          case "search" -> "query";
+          case "category_view" -> "category";
+          default -> "productId";
+        };
+    return "{\"eventId\":\""
+        + id
+        + "\",\"eventTime\":"
+        + System.currentTimeMillis()
+        + ",\"type\":\""
+        + type
+        + "\",\"sessionId\":\"s-"
+        + id
+        + "\",\""
+        + field
+        + "\":\""
+        + key
+        + "\"}";
   }
 
   void sendRpc(List<byte[]> bodies) throws EventDeliveryException {
@@ -125,9 +148,11 @@ final class TestAgent extends ExternalResource {
   }
 
   HttpResponse<String> post(byte[] body) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(agent.httpEndpoint()))
-        .header("Content-Type", "text/plain;charset=UTF-8")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(agent.httpEndpoint()))
+            .header("Content-Type", "text/plain;charset=UTF-8")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     return http.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -146,8 +171,12 @@ final class TestAgent extends ExternalResource {
     return out;
   }
 
-  /** Polls {@code condition} until true or the deadline (a condition, not a sleep, is what we wait for). */
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  /**
+   * Polls {@code condition} until true or the deadline (a condition, not a sleep, is what we wait
+   * for).
+   */
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

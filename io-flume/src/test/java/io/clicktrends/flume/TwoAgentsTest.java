@@ -13,7 +13,10 @@ import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 
-/** One agent per web-server host, each with its own SparkSink, drained by one pipeline (one split per address). */
+/**
+ * One agent per web-server host, each with its own SparkSink, drained by one pipeline (one split
+ * per address).
+ */
 public class TwoAgentsTest {
   @ClassRule public static final TestAgent WEB1 = new TestAgent();
   @ClassRule public static final TestAgent WEB2 = new TestAgent();
@@ -27,14 +30,19 @@ public class TwoAgentsTest {
       for (int i = 0; i < 100; i++) {
         String id = agent.agent.avroPort() + "-" + i;
         expected.add(id);
-        bodies.add(TestAgent.click(id, "add_to_cart", "p" + i % 5).getBytes(StandardCharsets.UTF_8));
+        bodies.add(
+            TestAgent.click(id, "add_to_cart", "p" + i % 5).getBytes(StandardCharsets.UTF_8));
       }
       agent.sendRpc(bodies);
     }
-    PCollection<ClickEvent> events = p.apply(FlumeIO.read()
-        .withSinkAddresses(WEB1.agent.sparkSinkAddress(), WEB2.agent.sparkSinkAddress())
-        .withMaxNumRecords(expected.size()).withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
-    PAssert.that(events.apply(MapElements.into(TypeDescriptors.strings()).via(ClickEvent::getEventId)))
+    PCollection<ClickEvent> events =
+        p.apply(
+            FlumeIO.read()
+                .withSinkAddresses(WEB1.agent.sparkSinkAddress(), WEB2.agent.sparkSinkAddress())
+                .withMaxNumRecords(expected.size())
+                .withMaxReadTime(org.joda.time.Duration.standardSeconds(60)));
+    PAssert.that(
+            events.apply(MapElements.into(TypeDescriptors.strings()).via(ClickEvent::getEventId)))
         .containsInAnyOrder(expected);
     p.run().waitUntilFinish();
   }

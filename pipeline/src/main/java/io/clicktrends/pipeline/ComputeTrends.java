@@ -34,7 +34,9 @@ public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCo
 
   /** Reads the window, K, lateness, dimensions and engine from the options (validated). */
   public static ComputeTrends from(TrendOptions options) {
-    return of(TrendConfig.from(options)).withEngine(options.getEngine()).withRankingShards(options.getRankingShards());
+    return of(TrendConfig.from(options))
+        .withEngine(options.getEngine())
+        .withRankingShards(options.getRankingShards());
   }
 
   public ComputeTrends withEngine(Engine engine) {
@@ -42,8 +44,9 @@ public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCo
   }
 
   /**
-   * The incremental engine's ranking state in {@code n} hash shards per dimension (default 1: one per dimension), so
-   * a large dimension spreads over workers; the shards' top K are merged into the exact global top K.
+   * The incremental engine's ranking state in {@code n} hash shards per dimension (default 1: one
+   * per dimension), so a large dimension spreads over workers; the shards' top K are merged into
+   * the exact global top K.
    */
   public ComputeTrends withRankingShards(int n) {
     return new ComputeTrends(config, engine, n);
@@ -58,7 +61,8 @@ public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCo
     Objects.requireNonNull(config, "ComputeTrends needs a TrendConfig");
     Objects.requireNonNull(engine, "ComputeTrends needs an engine");
     if (rankingShards < 1) {
-      throw new IllegalArgumentException("--rankingShards=" + rankingShards + " must be at least 1");
+      throw new IllegalArgumentException(
+          "--rankingShards=" + rankingShards + " must be at least 1");
     }
     switch (engine) {
       case incremental:

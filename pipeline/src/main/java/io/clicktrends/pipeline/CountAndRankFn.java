@@ -18,9 +18,10 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Counts the keys of one dimension in one window and ranks them: the output is (total, top K items).
- * Counting and ranking happen in one combine so that an accumulating late pane re-ranks the complete
- * corrected counts; a separate Count stage followed by Top would see only the keys a late pane changed.
+ * Counts the keys of one dimension in one window and ranks them: the output is (total, top K
+ * items). Counting and ranking happen in one combine so that an accumulating late pane re-ranks the
+ * complete corrected counts; a separate Count stage followed by Top would see only the keys a late
+ * pane changed.
  */
 final class CountAndRankFn extends CombineFn<String, Map<String, Long>, KV<Long, List<TrendItem>>> {
   private final int topK;
@@ -87,12 +88,14 @@ final class CountAndRankFn extends CombineFn<String, Map<String, Long>, KV<Long,
   }
 
   @Override
-  public Coder<Map<String, Long>> getAccumulatorCoder(CoderRegistry registry, Coder<String> inputCoder) {
+  public Coder<Map<String, Long>> getAccumulatorCoder(
+      CoderRegistry registry, Coder<String> inputCoder) {
     return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
   }
 
   @Override
-  public Coder<KV<Long, List<TrendItem>>> getDefaultOutputCoder(CoderRegistry registry, Coder<String> inputCoder) {
+  public Coder<KV<Long, List<TrendItem>>> getDefaultOutputCoder(
+      CoderRegistry registry, Coder<String> inputCoder) {
     return rankingCoder();
   }
 

@@ -12,18 +12,19 @@ import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
 /**
- * Counts events per (pane, ring, key) in a hash map for the whole bundle and emits one partial count per pane and
- * ring ({@link RankingShards}: a dimension, or one shard of it) when the bundle finishes, so the shuffle carries
- * counts, not events.
+ * Counts events per (pane, ring, key) in a hash map for the whole bundle and emits one partial
+ * count per pane and ring ({@link RankingShards}: a dimension, or one shard of it) when the bundle
+ * finishes, so the shuffle carries counts, not events.
  *
- * <p>It also emits an empty count (a tick) to every ring for each pane with events and the P-1+lateness panes after
- * it: a pane fires only if something is in it, and the windows that still hold these events must be emitted as the
- * watermark passes their ends even when no newer event comes (and {@link RollWindows} judges late data by the last
- * pane that fired). When the allowed lateness is not a whole number of slides, each ticked pane also gets a tick at
- * its lateness mark ({@link LatenessMarkedPanes}), so the engine sees the watermark pass each window's lateness
+ * <p>It also emits an empty count (a tick) to every ring for each pane with events and the
+ * P-1+lateness panes after it: a pane fires only if something is in it, and the windows that still
+ * hold these events must be emitted as the watermark passes their ends even when no newer event
+ * comes (and {@link RollWindows} judges late data by the last pane that fired). When the allowed
+ * lateness is not a whole number of slides, each ticked pane also gets a tick at its lateness mark
+ * ({@link LatenessMarkedPanes}), so the engine sees the watermark pass each window's lateness
  * deadline. Every ring gets the same ticks, so the shards of a dimension complete the same windows.
- * An instance remembers the panes it has ticked: a runner discards an instance whose bundle failed, so what it
- * remembers was committed.
+ * An instance remembers the panes it has ticked: a runner discards an instance whose bundle failed,
+ * so what it remembers was committed.
  */
 final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String, Long>>> {
   private final DimensionKeys keys;
@@ -38,10 +39,16 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
 
   /**
    * @param slideMillis the pane length
-   * @param markMillis where a pane's lateness mark lies from its start (allowed lateness mod slide); 0 for none
-   * @param ticks how many panes after each pane seen to keep firing: P - 1 + allowed lateness in panes, rounded up
+   * @param markMillis where a pane's lateness mark lies from its start (allowed lateness mod
+   *     slide); 0 for none
+   * @param ticks how many panes after each pane seen to keep firing: P - 1 + allowed lateness in
+   *     panes, rounded up
    */
-  CountPerPaneInBundle(List<Dimension> dimensions, RankingShards shards, long slideMillis, long markMillis,
+  CountPerPaneInBundle(
+      List<Dimension> dimensions,
+      RankingShards shards,
+      long slideMillis,
+      long markMillis,
       int ticks) {
     this.keys = new DimensionKeys(dimensions);
     this.shards = shards;
@@ -73,7 +80,8 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
       return;
     }
     long pane = Math.floorDiv(event.getEventTime().toEpochMilli(), slideMillis);
-    bundle.computeIfAbsent(pane, p -> new HashMap<>())
+    bundle
+        .computeIfAbsent(pane, p -> new HashMap<>())
         .computeIfAbsent(shards.ringOf(k.dimension().name(), k.key()), x -> new HashMap<>())
         .merge(k.key(), 1L, Long::sum);
   }
@@ -84,7 +92,8 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
       bundle = null;
       return;
     }
-    // Ticks follow each pane with events for `ticks` panes, as a union: a bundle holding one old event beside live
+    // Ticks follow each pane with events for `ticks` panes, as a union: a bundle holding one old
+    // event beside live
     // ones ticks the old pane's stretch and the live one's, not every pane in between.
     long coveredThrough = Long.MIN_VALUE;
     long runFrom = Long.MIN_VALUE;
@@ -96,7 +105,10 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
           Map<String, Map<String, Long>> counted = bundle.getOrDefault(tick, Map.of());
           for (String ring : rings) {
             if (markMillis > 0) {
-              c.output(KV.of(ring, Map.of()), new Instant(tick * slideMillis + markMillis - 1), GlobalWindow.INSTANCE);
+              c.output(
+                  KV.of(ring, Map.of()),
+                  new Instant(tick * slideMillis + markMillis - 1),
+                  GlobalWindow.INSTANCE);
             }
             if (!counted.containsKey(ring)) {
               output(c, tick, ring, Map.of());

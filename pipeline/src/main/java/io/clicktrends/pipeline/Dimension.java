@@ -18,10 +18,11 @@ public enum Dimension {
   search(EventType.search);
 
   /**
-   * A run of Unicode White_Space characters (the Unicode property, 25 code points: tab to carriage return, space,
-   * U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). Java's {@code \\s} alone is
-   * ASCII-only, and {@code String.strip()} follows {@code Character.isWhitespace}, which leaves out the no-break spaces
-   * and U+0085 but takes U+001C..U+001F: neither is the Unicode rule.
+   * A run of Unicode White_Space characters (the Unicode property, 25 code points: tab to carriage
+   * return, space, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+   * Java's {@code \\s} alone is ASCII-only, and {@code String.strip()} follows {@code
+   * Character.isWhitespace}, which leaves out the no-break spaces and U+0085 but takes
+   * U+001C..U+001F: neither is the Unicode rule.
    */
   private static final Pattern WHITESPACE = Pattern.compile("\\p{IsWhite_Space}+");
 
@@ -35,7 +36,9 @@ public enum Dimension {
     return eventType;
   }
 
-  /** The dimension counting events of {@code type}, or null when no dimension counts it (page_view). */
+  /**
+   * The dimension counting events of {@code type}, or null when no dimension counts it (page_view).
+   */
   public static Dimension forType(EventType type) {
     for (Dimension d : values()) {
       if (d.eventType == type) {
@@ -65,10 +68,11 @@ public enum Dimension {
   }
 
   /**
-   * The search key: Unicode NFKC, lower-cased (root locale), every run of Unicode White_Space characters made one
-   * space, leading and trailing ones removed. {@code "  Red\u00A0SHOES "}, {@code "red\u2028shoes"} and
-   * {@code "\uFF32\uFF45\uFF44\u3000\uFF33\uFF28\uFF2F\uFF25\uFF33"} all become {@code "red shoes"}. Characters that
-   * are not White_Space (zero-width space U+200B, U+FEFF) are kept: Unicode does not count them as spaces.
+   * The search key: Unicode NFKC, lower-cased (root locale), every run of Unicode White_Space
+   * characters made one space, leading and trailing ones removed. {@code " Red\u00A0SHOES "},
+   * {@code "red\u2028shoes"} and {@code "\uFF32\uFF45\uFF44\u3000\uFF33\uFF28\uFF2F\uFF25\uFF33"}
+   * all become {@code "red shoes"}. Characters that are not White_Space (zero-width space U+200B,
+   * U+FEFF) are kept: Unicode does not count them as spaces.
    */
   public static String normalizeQuery(String query) {
     if (query == null) {
@@ -77,7 +81,10 @@ public enum Dimension {
     String n = Normalizer.normalize(query, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     String collapsed = WHITESPACE.matcher(n).replaceAll(" ");
     int from = collapsed.startsWith(" ") ? 1 : 0;
-    int to = collapsed.length() > from && collapsed.endsWith(" ") ? collapsed.length() - 1 : collapsed.length();
+    int to =
+        collapsed.length() > from && collapsed.endsWith(" ")
+            ? collapsed.length() - 1
+            : collapsed.length();
     return collapsed.substring(from, to);
   }
 
@@ -89,7 +96,10 @@ public enum Dimension {
         return d;
       }
     }
-    throw new IllegalArgumentException("--dimensions: unknown dimension \"" + name + "\"; known: "
-        + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(",")));
+    throw new IllegalArgumentException(
+        "--dimensions: unknown dimension \""
+            + name
+            + "\"; known: "
+            + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(",")));
   }
 }

@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 import org.joda.time.Duration;
 import org.joda.time.format.ISOPeriodFormat;
 
-/** Parses the durations options accept: {@code 500ms}, {@code 90s}, {@code 10m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT10M}). */
+/**
+ * Parses the durations options accept: {@code 500ms}, {@code 90s}, {@code 10m}, {@code 1h}, {@code
+ * 2d} or ISO-8601 ({@code PT10M}).
+ */
 public final class Durations {
   private static final Pattern SHORT = Pattern.compile("(-?\\d+)(ms|s|m|h|d)");
 
@@ -18,7 +21,8 @@ public final class Durations {
    */
   public static Duration parse(String option, String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("--" + option + " is empty; expected a duration like 90s, 10m, 1h or PT10M");
+      throw new IllegalArgumentException(
+          "--" + option + " is empty; expected a duration like 90s, 10m, 1h or PT10M");
     }
     String t = text.trim();
     Matcher m = SHORT.matcher(t.toLowerCase(Locale.ROOT));
@@ -26,15 +30,22 @@ public final class Durations {
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         switch (m.group(2)) {
-          case "ms": return Duration.millis(n);
-          case "s": return Duration.standardSeconds(n);
-          case "m": return Duration.standardMinutes(n);
-          case "h": return Duration.standardHours(n);
-          default: return Duration.standardDays(n);
+          case "ms":
+            return Duration.millis(n);
+          case "s":
+            return Duration.standardSeconds(n);
+          case "m":
+            return Duration.standardMinutes(n);
+          case "h":
+            return Duration.standardHours(n);
+          default:
+            return Duration.standardDays(n);
         }
       }
       if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-        return ISOPeriodFormat.standard().parsePeriod(t.toUpperCase(Locale.ROOT)).toStandardDuration();
+        return ISOPeriodFormat.standard()
+            .parsePeriod(t.toUpperCase(Locale.ROOT))
+            .toStandardDuration();
       }
     } catch (IllegalArgumentException | UnsupportedOperationException | ArithmeticException e) {
       // fall through to the uniform message below

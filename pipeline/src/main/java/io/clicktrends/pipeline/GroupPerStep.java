@@ -11,19 +11,23 @@ import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
- * Groups per key what reaches it in one step of the runner (on the SparkRunner, a micro-batch; on the DirectRunner,
- * what arrived together), in the global window, firing as soon as anything is there and discarding what fired. A
- * stateful step after it then reads and writes its state once per key per step rather than once per element (the
- * SparkRunner decodes and re-encodes a key's state on every element).
+ * Groups per key what reaches it in one step of the runner (on the SparkRunner, a micro-batch; on
+ * the DirectRunner, what arrived together), in the global window, firing as soon as anything is
+ * there and discarding what fired. A stateful step after it then reads and writes its state once
+ * per key per step rather than once per element (the SparkRunner decodes and re-encodes a key's
+ * state on every element).
  */
-final class GroupPerStep<K, V> extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, Iterable<V>>>> {
+final class GroupPerStep<K, V>
+    extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, Iterable<V>>>> {
   @Override
   public PCollection<KV<K, Iterable<V>>> expand(PCollection<KV<K, V>> input) {
     return input
-        .apply("EveryFiring", Window.<KV<K, V>>into(new GlobalWindows())
-            .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-            .withAllowedLateness(Duration.ZERO)
-            .discardingFiredPanes())
+        .apply(
+            "EveryFiring",
+            Window.<KV<K, V>>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                .withAllowedLateness(Duration.ZERO)
+                .discardingFiredPanes())
         .apply("GroupByKey", GroupByKey.create());
   }
 }

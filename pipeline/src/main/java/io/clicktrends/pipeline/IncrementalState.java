@@ -3,22 +3,34 @@ package io.clicktrends.pipeline;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Everything one ring of the incremental engine remembers: its {@link SlidingTopK} and the result index of recent windows. */
+/**
+ * Everything one ring of the incremental engine remembers: its {@link SlidingTopK} and the result
+ * index of recent windows.
+ */
 final class IncrementalState {
   final SlidingTopK ring;
+
   /** Per window (by its last pane), the index the next count result of that window gets. */
   final Map<Long, Integer> emitted;
+
   /** Per window (by its last pane), the index the next rising result of that window gets. */
   final Map<Long, Integer> risingEmitted;
+
   /** How many reports this ring has sent: the next report's sequence number. */
   long reports;
+
   /**
-   * The latest instant (epoch millis) the watermark is known to have passed: the last instant of the newest pane
-   * part ({@link LatenessMarkedPanes}) that fired; {@link Long#MIN_VALUE} before the first firing.
+   * The latest instant (epoch millis) the watermark is known to have passed: the last instant of
+   * the newest pane part ({@link LatenessMarkedPanes}) that fired; {@link Long#MIN_VALUE} before
+   * the first firing.
    */
   long watermarkPassed;
 
-  IncrementalState(SlidingTopK ring, Map<Long, Integer> emitted, Map<Long, Integer> risingEmitted, long reports,
+  IncrementalState(
+      SlidingTopK ring,
+      Map<Long, Integer> emitted,
+      Map<Long, Integer> risingEmitted,
+      long reports,
       long watermarkPassed) {
     this.ring = ring;
     this.emitted = emitted;
@@ -40,21 +52,29 @@ final class IncrementalState {
 
   static IncrementalState fresh(TrendConfig config) {
     return new IncrementalState(
-        new SlidingTopK(config.panesPerWindow(), latePanes(config), config.topK(), config.risingMinCount()),
-        new HashMap<>(), new HashMap<>(), 0, Long.MIN_VALUE);
+        new SlidingTopK(
+            config.panesPerWindow(), latePanes(config), config.topK(), config.risingMinCount()),
+        new HashMap<>(),
+        new HashMap<>(),
+        0,
+        Long.MIN_VALUE);
   }
 
   /**
-   * How many panes past a window's last pane its allowed lateness reaches: allowedLateness / windowSlide, rounded up.
-   * Pane counts, result indexes and ticks are kept that much longer than a window; whether a late event still counts
-   * is judged exactly ({@link TrendConfig#latenessDeadline}), not in whole panes.
+   * How many panes past a window's last pane its allowed lateness reaches: allowedLateness /
+   * windowSlide, rounded up. Pane counts, result indexes and ticks are kept that much longer than a
+   * window; whether a late event still counts is judged exactly ({@link
+   * TrendConfig#latenessDeadline}), not in whole panes.
    */
   static int latePanes(TrendConfig config) {
     long slide = config.windowSlide().getMillis();
     return (int) ((config.allowedLateness().getMillis() + slide - 1) / slide);
   }
 
-  /** Where each pane is split at its lateness mark, from its start: allowedLateness mod windowSlide (0: no split). */
+  /**
+   * Where each pane is split at its lateness mark, from its start: allowedLateness mod windowSlide
+   * (0: no split).
+   */
   static long markMillis(TrendConfig config) {
     return config.allowedLateness().getMillis() % config.windowSlide().getMillis();
   }

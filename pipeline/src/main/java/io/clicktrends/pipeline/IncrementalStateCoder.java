@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 
-/** Encodes the incremental engine's state compactly (runners that persist state between batches use it). */
+/**
+ * Encodes the incremental engine's state compactly (runners that persist state between batches use
+ * it).
+ */
 final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
   private static final IncrementalStateCoder INSTANCE = new IncrementalStateCoder();
 
@@ -20,9 +23,9 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
   }
 
   /**
-   * The first byte of every encoding; a state written in another layout fails to decode with a message. Layout 4 adds
-   * the rising trends' minimum count and previous-window counts, the late counts some windows dropped, and the rising
-   * results' indexes.
+   * The first byte of every encoding; a state written in another layout fails to decode with a
+   * message. Layout 4 adds the rising trends' minimum count and previous-window counts, the late
+   * counts some windows dropped, and the rising results' indexes.
    */
   static final int VERSION = 4;
 
@@ -62,8 +65,12 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     DataInputStream in = new DataInputStream(is);
     int version = in.readUnsignedByte();
     if (version != VERSION) {
-      throw new IOException("incremental engine state in layout " + version + ", this version reads " + VERSION
-          + ": restart from a fresh checkpoint directory");
+      throw new IOException(
+          "incremental engine state in layout "
+              + version
+              + ", this version reads "
+              + VERSION
+              + ": restart from a fresh checkpoint directory");
     }
     int panes = in.readInt();
     int latePanes = in.readInt();
@@ -88,11 +95,26 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     Map<Long, Integer> risingEmitted = readIndexes(in);
     long reports = in.readLong();
     long watermarkPassed = in.readLong();
-    return new IncrementalState(new SlidingTopK(panes, latePanes, k, risingMinCount, paneCounts, last, window, total,
-        previous, exclusions), emitted, risingEmitted, reports, watermarkPassed);
+    return new IncrementalState(
+        new SlidingTopK(
+            panes,
+            latePanes,
+            k,
+            risingMinCount,
+            paneCounts,
+            last,
+            window,
+            total,
+            previous,
+            exclusions),
+        emitted,
+        risingEmitted,
+        reports,
+        watermarkPassed);
   }
 
-  private static void writeIndexes(DataOutputStream out, Map<Long, Integer> indexes) throws IOException {
+  private static void writeIndexes(DataOutputStream out, Map<Long, Integer> indexes)
+      throws IOException {
     out.writeInt(indexes.size());
     for (Map.Entry<Long, Integer> w : indexes.entrySet()) {
       out.writeLong(w.getKey());
@@ -109,7 +131,8 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     return indexes;
   }
 
-  private static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {
+  private static void writeCounts(DataOutputStream out, Map<String, Long> counts)
+      throws IOException {
     out.writeInt(counts.size());
     for (Map.Entry<String, Long> c : counts.entrySet()) {
       out.writeUTF(c.getKey());

@@ -18,7 +18,8 @@ final class KeyByDimension extends DoFn<ClickEvent, KV<String, String>> {
   public void process(@Element ClickEvent event, OutputReceiver<KV<String, String>> out) {
     DimensionKeys.Keyed k = keys.of(event);
     if (k != null) {
-      out.outputWithTimestamp(KV.of(k.dimension().name(), k.key()), new Instant(event.getEventTime().toEpochMilli()));
+      out.outputWithTimestamp(
+          KV.of(k.dimension().name(), k.key()), new Instant(event.getEventTime().toEpochMilli()));
     }
   }
 }

@@ -3,7 +3,9 @@ package io.clicktrends.pipeline;
 import java.util.Comparator;
 import java.util.Map;
 
-/** The one ranking order of trend items: count descending, then key ascending in UTF-8 byte order. */
+/**
+ * The one ranking order of trend items: count descending, then key ascending in UTF-8 byte order.
+ */
 public final class KeyOrder {
   private KeyOrder() {}
 
@@ -21,8 +23,10 @@ public final class KeyOrder {
       if (ca != cb) {
         boolean sa = Character.isSurrogate(ca);
         boolean sb = Character.isSurrogate(cb);
-        // Same kind (two BMP chars, or two surrogates after an equal prefix): char order is code-point order.
-        // Otherwise the surrogate starts a supplementary character, which sorts after every BMP character.
+        // Same kind (two BMP chars, or two surrogates after an equal prefix): char order is
+        // code-point order.
+        // Otherwise the surrogate starts a supplementary character, which sorts after every BMP
+        // character.
         return sa == sb ? Character.compare(ca, cb) : (sa ? 1 : -1);
       }
     }

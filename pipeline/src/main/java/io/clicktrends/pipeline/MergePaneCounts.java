@@ -10,7 +10,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 
 /** Merges partial key counts of one pane and ring. */
-final class MergePaneCounts extends CombineFn<Map<String, Long>, Map<String, Long>, Map<String, Long>> {
+final class MergePaneCounts
+    extends CombineFn<Map<String, Long>, Map<String, Long>, Map<String, Long>> {
 
   static Coder<Map<String, Long>> coder() {
     return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
@@ -42,12 +43,14 @@ final class MergePaneCounts extends CombineFn<Map<String, Long>, Map<String, Lon
   }
 
   @Override
-  public Coder<Map<String, Long>> getAccumulatorCoder(CoderRegistry r, Coder<Map<String, Long>> in) {
+  public Coder<Map<String, Long>> getAccumulatorCoder(
+      CoderRegistry r, Coder<Map<String, Long>> in) {
     return coder();
   }
 
   @Override
-  public Coder<Map<String, Long>> getDefaultOutputCoder(CoderRegistry r, Coder<Map<String, Long>> in) {
+  public Coder<Map<String, Long>> getDefaultOutputCoder(
+      CoderRegistry r, Coder<Map<String, Long>> in) {
     return coder();
   }
 }

@@ -11,11 +11,11 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * The counts one firing of a pane produced for one ring: for pane {@code pane} (a slide-sized stretch of event
- * time), per key. {@code onTime} is true for the firing when the watermark passed the
- * pane's end, false for a late correction carrying only the late events. {@code mark} is true for the firing of the
- * pane's first part, before its lateness mark ({@link LatenessMarkedPanes}): it carries no counts and tells only that
- * the watermark passed the mark.
+ * The counts one firing of a pane produced for one ring: for pane {@code pane} (a slide-sized
+ * stretch of event time), per key. {@code onTime} is true for the firing when the watermark passed
+ * the pane's end, false for a late correction carrying only the late events. {@code mark} is true
+ * for the firing of the pane's first part, before its lateness mark ({@link LatenessMarkedPanes}):
+ * it carries no counts and tells only that the watermark passed the mark.
  */
 final class PaneUpdate implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -50,7 +50,10 @@ final class PaneUpdate implements Serializable {
 
     @Override
     public PaneUpdate decode(InputStream in) throws IOException {
-      return new PaneUpdate(VarLongCoder.of().decode(in), BooleanCoder.of().decode(in), BooleanCoder.of().decode(in),
+      return new PaneUpdate(
+          VarLongCoder.of().decode(in),
+          BooleanCoder.of().decode(in),
+          BooleanCoder.of().decode(in),
           COUNTS.decode(in));
     }
   }

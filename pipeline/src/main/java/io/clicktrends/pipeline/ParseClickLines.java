@@ -21,8 +21,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Lines of a replay file to events: a JSON object per line (our JSON-lines form) or a YOOCHOOSE row
  * ({@code SessionId<TAB>ItemId<TAB>Time}, as a product_view). Header and blank lines are skipped;
- * anything else that does not parse becomes a dead letter. Outputs use the tags of
- * {@link ValidateClickEvents}.
+ * anything else that does not parse becomes a dead letter. Outputs use the tags of {@link
+ * ValidateClickEvents}.
  */
 public final class ParseClickLines extends PTransform<PCollection<String>, PCollectionTuple> {
   private final long maxClockSkewMillis;
@@ -36,15 +36,22 @@ public final class ParseClickLines extends PTransform<PCollection<String>, PColl
     return create(ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis());
   }
 
-  /** Event times more than {@code maxClockSkewMillis} (milliseconds) ahead of the clock are dead-lettered. */
+  /**
+   * Event times more than {@code maxClockSkewMillis} (milliseconds) ahead of the clock are
+   * dead-lettered.
+   */
   public static ParseClickLines create(long maxClockSkewMillis) {
     return new ParseClickLines(maxClockSkewMillis);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<String> lines) {
-    PCollectionTuple out = lines.apply("ParseLine", ParDo.of(new ParseFn(maxClockSkewMillis))
-        .withOutputTags(ValidateClickEvents.VALID, TupleTagList.of(ValidateClickEvents.DEAD_LETTERS)));
+    PCollectionTuple out =
+        lines.apply(
+            "ParseLine",
+            ParDo.of(new ParseFn(maxClockSkewMillis))
+                .withOutputTags(
+                    ValidateClickEvents.VALID, TupleTagList.of(ValidateClickEvents.DEAD_LETTERS)));
     out.get(ValidateClickEvents.VALID).setCoder(AvroCoder.of(ClickEvent.class));
     out.get(ValidateClickEvents.DEAD_LETTERS).setCoder(AvroCoder.of(DeadLetter.class));
     return out;
@@ -56,9 +63,10 @@ public final class ParseClickLines extends PTransform<PCollection<String>, PColl
   }
 
   /**
-   * One line of a replay file: a JSON object, or a YOOCHOOSE row read as a product view; null for a header or blank
-   * line. A leading byte-order mark (the first line of a file saved by some editors) is ignored. A line holds one
-   * record: a JSON object followed by anything but whitespace is MALFORMED_JSON. Never throws.
+   * One line of a replay file: a JSON object, or a YOOCHOOSE row read as a product view; null for a
+   * header or blank line. A leading byte-order mark (the first line of a file saved by some
+   * editors) is ignored. A line holds one record: a JSON object followed by anything but whitespace
+   * is MALFORMED_JSON. Never throws.
    *
    * @param nowMillis the clock, epoch milliseconds (the events' ingestTime)
    * @param maxClockSkewMillis how far ahead of it an event time may be, milliseconds
@@ -76,12 +84,14 @@ public final class ParseClickLines extends PTransform<PCollection<String>, PColl
       try {
         row = YoochooseRow.parse(trimmed, -1);
       } catch (RuntimeException e) {
-        return ParseResult.rejected(RejectReason.MALFORMED_JSON,
+        return ParseResult.rejected(
+            RejectReason.MALFORMED_JSON,
             "neither a JSON object nor a SessionId/ItemId/Time row: " + e.getMessage());
       }
       // a row is held to the same rules as every other event (its time, its text)
       return ClickEventRules.check(row, nowMillis, maxClockSkewMillis)
-          .map(ParseResult::rejected).orElseGet(() -> ParseResult.valid(row));
+          .map(ParseResult::rejected)
+          .orElseGet(() -> ParseResult.valid(row));
     } catch (RuntimeException e) {
       return ParseResult.rejected(Rejection.internalError("ParseClickLines", e));
     }

@@ -17,11 +17,15 @@ public final class PipelineMetrics {
 
   /**
    * (event, window) pairs dropped because the event arrived after the window's allowed lateness
-   * (incremental engine; the reference engine reports Beam's own {@link #BEAM_DROPPED_DUE_TO_LATENESS}).
+   * (incremental engine; the reference engine reports Beam's own {@link
+   * #BEAM_DROPPED_DUE_TO_LATENESS}).
    */
   public static final String DROPPED_TOO_LATE = "dropped_too_late";
 
-  /** Beam's own counter of (element, window) pairs dropped behind the allowed lateness (DirectRunner name). */
+  /**
+   * Beam's own counter of (element, window) pairs dropped behind the allowed lateness (DirectRunner
+   * name).
+   */
   public static final String BEAM_DROPPED_DUE_TO_LATENESS = "DroppedDueToLateness";
 
   private PipelineMetrics() {}

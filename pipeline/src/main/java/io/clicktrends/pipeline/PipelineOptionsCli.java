@@ -13,22 +13,24 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Hidden;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
 import picocli.CommandLine.Model.ISetter;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Beam's pipeline options as options of a picocli command, so a subcommand that runs the pipeline takes them like its
- * own ({@code --windowSize 30m} or {@code --windowSize=30m}, {@code CLICKTRENDS_WINDOW_SIZE}, the config file) while
- * Beam's {@link PipelineOptions} stay their definition: names, descriptions and defaults come from the registered
- * option interfaces, and {@link #beamArgs()} hands the values given back to {@link PipelineOptionsFactory} as
- * {@code --name=value}, which validates them.
+ * Beam's pipeline options as options of a picocli command, so a subcommand that runs the pipeline
+ * takes them like its own ({@code --windowSize 30m} or {@code --windowSize=30m}, {@code
+ * CLICKTRENDS_WINDOW_SIZE}, the config file) while Beam's {@link PipelineOptions} stay their
+ * definition: names, descriptions and defaults come from the registered option interfaces, and
+ * {@link #beamArgs()} hands the values given back to {@link PipelineOptionsFactory} as {@code
+ * --name=value}, which validates them.
  *
- * <p>Clicktrends' own options ({@link ClicktrendsOptions}, {@link TrendOptions}) and {@code --runner} are listed by
- * {@code --help}; every other registered option (the runners', e.g. {@code --sparkMaster}, {@code --checkpointDir})
- * is accepted but not listed. A boolean may stand alone ({@code --printTrends}) or take true/false. A list option
- * takes one comma-separated value ({@code --dimensions=search,purchase}).
+ * <p>Clicktrends' own options ({@link ClicktrendsOptions}, {@link TrendOptions}) and {@code
+ * --runner} are listed by {@code --help}; every other registered option (the runners', e.g. {@code
+ * --sparkMaster}, {@code --checkpointDir}) is accepted but not listed. A boolean may stand alone
+ * ({@code --printTrends}) or take true/false. A list option takes one comma-separated value ({@code
+ * --dimensions=search,purchase}).
  */
 public final class PipelineOptionsCli {
   private final Map<String, String> given = new LinkedHashMap<>();
@@ -55,7 +57,10 @@ public final class PipelineOptionsCli {
     return cli;
   }
 
-  /** The pipeline options given (command line, environment or config file), as Beam's {@code --name=value}. */
+  /**
+   * The pipeline options given (command line, environment or config file), as Beam's {@code
+   * --name=value}.
+   */
   public List<String> beamArgs() {
     List<String> out = new ArrayList<>();
     given.forEach((k, v) -> out.add("--" + k + "=" + v));
@@ -70,7 +75,9 @@ public final class PipelineOptionsCli {
   private OptionSpec option(String name, Method getter) {
     Class<?> type = getter.getReturnType();
     boolean bool = type == boolean.class || type == Boolean.class;
-    boolean ours = getter.getDeclaringClass().getPackageName().startsWith("io.clicktrends") || name.equals("runner");
+    boolean ours =
+        getter.getDeclaringClass().getPackageName().startsWith("io.clicktrends")
+            || name.equals("runner");
     Description description = getter.getAnnotation(Description.class);
     String text = (description == null ? "" : description.value()) + defaultText(getter);
     if (Collection.class.isAssignableFrom(type) || type.isArray()) {
@@ -82,29 +89,36 @@ public final class PipelineOptionsCli {
         .paramLabel(bool ? "true|false" : "VALUE")
         .description(text.replace("%", "%%"))
         .hidden(!ours || getter.isAnnotationPresent(Hidden.class))
-        .getter(new IGetter() {
-          @Override
-          @SuppressWarnings("unchecked")
-          public <T> T get() {
-            String v = given.get(name);
-            return (T) (v == null ? null : bool ? Boolean.valueOf(v) : v);
-          }
-        })
-        .setter(new ISetter() {
-          @Override
-          public <T> T set(T value) {
-            if (value != null) {
-              given.put(name, String.valueOf(value));
-            }
-            return null;
-          }
-        })
+        .getter(
+            new IGetter() {
+              @Override
+              @SuppressWarnings("unchecked")
+              public <T> T get() {
+                String v = given.get(name);
+                return (T) (v == null ? null : bool ? Boolean.valueOf(v) : v);
+              }
+            })
+        .setter(
+            new ISetter() {
+              @Override
+              public <T> T set(T value) {
+                if (value != null) {
+                  given.put(name, String.valueOf(value));
+                }
+                return null;
+              }
+            })
         .build();
   }
 
-  /** A getter's property name as Beam derives it ({@code getWindowSize} is windowSize), or null for other methods. */
+  /**
+   * A getter's property name as Beam derives it ({@code getWindowSize} is windowSize), or null for
+   * other methods.
+   */
   private static String propertyName(Method m) {
-    if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.isDefault()
+    if (m.getParameterCount() != 0
+        || Modifier.isStatic(m.getModifiers())
+        || m.isDefault()
         || m.getDeclaringClass() == Object.class) {
       return null;
     }

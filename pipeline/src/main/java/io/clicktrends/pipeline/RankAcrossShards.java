@@ -31,17 +31,20 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Turns the rings' reports into trends: with one shard per dimension a ring's results are the dimension's; with
- * several, the shards' per-window top K are merged into the exact global top K (each key lives in one shard, so the
- * union of the shards' top K holds the global top K; totals add up). Rising results merge the same way, by score: a
- * key's score depends on its own counts only, so the union of the shards' top K rising holds the global top K.
+ * Turns the rings' reports into trends: with one shard per dimension a ring's results are the
+ * dimension's; with several, the shards' per-window top K are merged into the exact global top K
+ * (each key lives in one shard, so the union of the shards' top K holds the global top K; totals
+ * add up). Rising results merge the same way, by score: a key's score depends on its own counts
+ * only, so the union of the shards' top K rising holds the global top K.
  *
- * <p>A merged window is published ON_TIME once every shard of its dimension has completed it (the shards get the same
- * pane firings, see {@link CountPerPaneInBundle}), from each shard's latest ON_TIME result; when a shard's latest
- * result for it is LATE, a LATE result from every shard's latest follows. A shard's later result for a published
- * window (late data, or on-time data a runner delivered out of order) restates it in the same way.
+ * <p>A merged window is published ON_TIME once every shard of its dimension has completed it (the
+ * shards get the same pane firings, see {@link CountPerPaneInBundle}), from each shard's latest
+ * ON_TIME result; when a shard's latest result for it is LATE, a LATE result from every shard's
+ * latest follows. A shard's later result for a published window (late data, or on-time data a
+ * runner delivered out of order) restates it in the same way.
  */
-final class RankAcrossShards extends PTransform<PCollection<KV<String, RingReport>>, PCollection<Trend>> {
+final class RankAcrossShards
+    extends PTransform<PCollection<KV<String, RingReport>>, PCollection<Trend>> {
   private final TrendConfig config;
   private final int shards;
 
@@ -56,23 +59,26 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
     if (shards == 1) {
       trends = reports.apply("ResultsAsTrends", ParDo.of(new ResultsAsTrends(config)));
     } else {
-      trends = reports
-          .apply("GroupByDimension", new GroupPerStep<>())
-          .apply("MergeShards", ParDo.of(new MergeShards(config, shards)));
+      trends =
+          reports
+              .apply("GroupByDimension", new GroupPerStep<>())
+              .apply("MergeShards", ParDo.of(new MergeShards(config, shards)));
     }
     return trends.setCoder(AvroCoder.of(Trend.class));
   }
 
   static Trend trend(TrendConfig config, String dimension, RingReport.WindowResult r) {
     long slide = config.windowSlide().getMillis();
-    Trend.Builder t = Trend.newBuilder()
-        .setDimension(dimension)
-        .setWindowStart(Instant.ofEpochMilli((r.window() - config.panesPerWindow() + 1) * slide))
-        .setWindowEnd(Instant.ofEpochMilli((r.window() + 1) * slide))
-        .setTotal(r.total())
-        .setTiming(r.late() ? "LATE" : "ON_TIME")
-        .setPaneIndex(r.index())
-        .setEmittedAt(Instant.now());
+    Trend.Builder t =
+        Trend.newBuilder()
+            .setDimension(dimension)
+            .setWindowStart(
+                Instant.ofEpochMilli((r.window() - config.panesPerWindow() + 1) * slide))
+            .setWindowEnd(Instant.ofEpochMilli((r.window() + 1) * slide))
+            .setTotal(r.total())
+            .setTiming(r.late() ? "LATE" : "ON_TIME")
+            .setPaneIndex(r.index())
+            .setEmittedAt(Instant.now());
     if (r.rising()) {
       List<TrendItem> items = new ArrayList<>(r.risingItems().size());
       for (RisingItem item : r.risingItems()) {
@@ -101,13 +107,17 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
     }
   }
 
-  /** Merges the shards of one dimension; its state is small: K items per shard per window still correctable. */
+  /**
+   * Merges the shards of one dimension; its state is small: K items per shard per window still
+   * correctable.
+   */
   static final class MergeShards extends DoFn<KV<String, Iterable<RingReport>>, Trend> {
     private final TrendConfig config;
     private final int shards;
 
     @StateId("merge")
-    private final StateSpec<ValueState<MergeState>> mergeSpec = StateSpecs.value(MergeState.Coder.of());
+    private final StateSpec<ValueState<MergeState>> mergeSpec =
+        StateSpecs.value(MergeState.Coder.of());
 
     MergeShards(TrendConfig config, int shards) {
       this.config = config;
@@ -115,8 +125,10 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<RingReport>> element,
-        @StateId("merge") ValueState<MergeState> state, OutputReceiver<Trend> out) {
+    public void process(
+        @Element KV<String, Iterable<RingReport>> element,
+        @StateId("merge") ValueState<MergeState> state,
+        OutputReceiver<Trend> out) {
       MergeState s = state.read();
       if (s == null) {
         s = new MergeState(shards);
@@ -127,7 +139,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
       for (RingReport report : element.getValue()) {
         s.pending.put(List.of(report.shard, report.seq), report);
       }
-      // each shard's reports in its own order: a report is applied only after every earlier one of its shard
+      // each shard's reports in its own order: a report is applied only after every earlier one of
+      // its shard
       for (int shard = 0; shard < shards; shard++) {
         RingReport report;
         while ((report = s.pending.remove(List.of(shard, s.nextSeq[shard]))) != null) {
@@ -135,7 +148,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
           s.progress[shard] = Math.max(s.progress[shard], report.completedThrough);
           for (RingReport.WindowResult r : report.results) {
             if (s.keep(report.shard, r) && r.window() <= s.publishedThrough) {
-              (r.rising() ? risingRestated : restated).merge(r.window(), r.late(), Boolean::logicalOr);
+              (r.rising() ? risingRestated : restated)
+                  .merge(r.window(), r.late(), Boolean::logicalOr);
             }
           }
         }
@@ -149,16 +163,20 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         publish(s, dimension, w.getKey(), !w.getValue(), true, out);
       }
       if (complete > s.publishedThrough) {
-        for (long window : new ArrayList<>(s.windows.subMap(s.publishedThrough, false, complete, true).keySet())) {
+        for (long window :
+            new ArrayList<>(s.windows.subMap(s.publishedThrough, false, complete, true).keySet())) {
           publish(s, dimension, window, true, false, out);
         }
-        for (long window : new ArrayList<>(s.risingWindows.subMap(s.publishedThrough, false, complete, true).keySet())) {
+        for (long window :
+            new ArrayList<>(
+                s.risingWindows.subMap(s.publishedThrough, false, complete, true).keySet())) {
           publish(s, dimension, window, true, true, out);
         }
         s.publishedThrough = complete;
       }
       if (complete != Long.MIN_VALUE) {
-        // as long as a shard may still restate a window (SlidingTopK.oldestRecountable), keep its results and index
+        // as long as a shard may still restate a window (SlidingTopK.oldestRecountable), keep its
+        // results and index
         long forget = complete - config.panesPerWindow() - IncrementalState.latePanes(config);
         s.windows.headMap(forget, true).clear();
         s.nextIndex.headMap(forget, true).clear();
@@ -168,10 +186,19 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
       state.write(s);
     }
 
-    /** Publishes the window's merged ON_TIME result (if asked and any), then a LATE one if a shard's latest is late. */
-    private void publish(MergeState s, String dimension, long window, boolean onTime, boolean rising,
+    /**
+     * Publishes the window's merged ON_TIME result (if asked and any), then a LATE one if a shard's
+     * latest is late.
+     */
+    private void publish(
+        MergeState s,
+        String dimension,
+        long window,
+        boolean onTime,
+        boolean rising,
         OutputReceiver<Trend> out) {
-      Map<Integer, RingReport.WindowResult[]> byShard = s.windows(rising).getOrDefault(window, Map.of());
+      Map<Integer, RingReport.WindowResult[]> byShard =
+          s.windows(rising).getOrDefault(window, Map.of());
       List<RingReport.WindowResult> onTimeResults = new ArrayList<>();
       List<RingReport.WindowResult> latest = new ArrayList<>();
       boolean anyLate = false;
@@ -183,16 +210,24 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         anyLate |= r[MergeState.LATEST].late();
       }
       if (onTime && !onTimeResults.isEmpty()) {
-        out.output(rising ? mergedRising(s, dimension, window, false, onTimeResults)
-            : merged(s, dimension, window, false, onTimeResults));
+        out.output(
+            rising
+                ? mergedRising(s, dimension, window, false, onTimeResults)
+                : merged(s, dimension, window, false, onTimeResults));
       }
       if (anyLate) {
-        out.output(rising ? mergedRising(s, dimension, window, true, latest)
-            : merged(s, dimension, window, true, latest));
+        out.output(
+            rising
+                ? mergedRising(s, dimension, window, true, latest)
+                : merged(s, dimension, window, true, latest));
       }
     }
 
-    private Trend mergedRising(MergeState s, String dimension, long window, boolean late,
+    private Trend mergedRising(
+        MergeState s,
+        String dimension,
+        long window,
+        boolean late,
         List<RingReport.WindowResult> parts) {
       long total = 0;
       TreeSet<RisingItem> ranked = new TreeSet<>(RisingScore.ORDER);
@@ -208,14 +243,20 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         items.add(item);
       }
       int index = s.risingNextIndex.merge(window, 1, Integer::sum) - 1;
-      return trend(config, dimension, RingReport.WindowResult.rising(window, late, index, total, items));
+      return trend(
+          config, dimension, RingReport.WindowResult.rising(window, late, index, total, items));
     }
 
-    private Trend merged(MergeState s, String dimension, long window, boolean late,
+    private Trend merged(
+        MergeState s,
+        String dimension,
+        long window,
+        boolean late,
         List<RingReport.WindowResult> parts) {
       long total = 0;
-      TreeSet<TrendItem> ranked = new TreeSet<>((a, b) -> KeyOrder.compareRanked(a.getKey(), a.getCount(),
-          b.getKey(), b.getCount()));
+      TreeSet<TrendItem> ranked =
+          new TreeSet<>(
+              (a, b) -> KeyOrder.compareRanked(a.getKey(), a.getCount(), b.getKey(), b.getCount()));
       for (RingReport.WindowResult p : parts) {
         total += p.total();
         ranked.addAll(p.items());
@@ -228,27 +269,40 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         items.add(item);
       }
       int index = s.nextIndex.merge(window, 1, Integer::sum) - 1;
-      return trend(config, dimension, RingReport.WindowResult.counts(window, late, index, total, items));
+      return trend(
+          config, dimension, RingReport.WindowResult.counts(window, late, index, total, items));
     }
   }
 
-  /** The merge's memory for one dimension: each shard's progress, and its latest results per window. */
+  /**
+   * The merge's memory for one dimension: each shard's progress, and its latest results per window.
+   */
   static final class MergeState {
     static final int ON_TIME = 0;
     static final int LATEST = 1;
+
     /** Layout 2 adds the rising results and their indexes. */
     private static final int VERSION = 2;
 
     final long[] progress;
-    /** Per shard, the sequence number of the next report to apply; reports that came early wait in pending. */
+
+    /**
+     * Per shard, the sequence number of the next report to apply; reports that came early wait in
+     * pending.
+     */
     final long[] nextSeq;
+
     final Map<List<Object>, RingReport> pending = new HashMap<>();
     long publishedThrough = Long.MIN_VALUE;
+
     /** Window to shard to {latest ON_TIME result, latest result}. */
     final TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> windows = new TreeMap<>();
+
     final TreeMap<Long, Integer> nextIndex = new TreeMap<>();
+
     /** As {@link #windows} and {@link #nextIndex}, for the rising results. */
     final TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> risingWindows = new TreeMap<>();
+
     final TreeMap<Long, Integer> risingNextIndex = new TreeMap<>();
 
     TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> windows(boolean rising) {
@@ -263,8 +317,10 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
 
     /** Keeps a shard's result if newer than what it had for the window; returns whether it was. */
     boolean keep(int shard, RingReport.WindowResult r) {
-      RingReport.WindowResult[] kept = windows(r.rising()).computeIfAbsent(r.window(), w -> new HashMap<>())
-          .computeIfAbsent(shard, x -> new RingReport.WindowResult[2]);
+      RingReport.WindowResult[] kept =
+          windows(r.rising())
+              .computeIfAbsent(r.window(), w -> new HashMap<>())
+              .computeIfAbsent(shard, x -> new RingReport.WindowResult[2]);
       if (kept[LATEST] != null && kept[LATEST].index() >= r.index()) {
         return false;
       }
@@ -303,7 +359,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         out.flush();
       }
 
-      private static void writeWindows(DataOutputStream out, TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> ws)
+      private static void writeWindows(
+          DataOutputStream out, TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> ws)
           throws IOException {
         out.writeInt(ws.size());
         for (Map.Entry<Long, Map<Integer, RingReport.WindowResult[]>> w : ws.entrySet()) {
@@ -321,7 +378,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         }
       }
 
-      private static void readWindows(DataInputStream in, TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> ws)
+      private static void readWindows(
+          DataInputStream in, TreeMap<Long, Map<Integer, RingReport.WindowResult[]>> ws)
           throws IOException {
         int windows = in.readInt();
         for (int i = 0; i < windows; i++) {
@@ -342,7 +400,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         }
       }
 
-      private static void writeIndexes(DataOutputStream out, TreeMap<Long, Integer> indexes) throws IOException {
+      private static void writeIndexes(DataOutputStream out, TreeMap<Long, Integer> indexes)
+          throws IOException {
         out.writeInt(indexes.size());
         for (Map.Entry<Long, Integer> e : indexes.entrySet()) {
           out.writeLong(e.getKey());
@@ -350,7 +409,8 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         }
       }
 
-      private static void readIndexes(DataInputStream in, TreeMap<Long, Integer> indexes) throws IOException {
+      private static void readIndexes(DataInputStream in, TreeMap<Long, Integer> indexes)
+          throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
           indexes.put(in.readLong(), in.readInt());
@@ -362,8 +422,12 @@ final class RankAcrossShards extends PTransform<PCollection<KV<String, RingRepor
         DataInputStream in = new DataInputStream(is);
         int version = in.readUnsignedByte();
         if (version != VERSION) {
-          throw new IOException("shard merge state in layout " + version + ", this version reads " + VERSION
-              + ": restart from a fresh checkpoint directory");
+          throw new IOException(
+              "shard merge state in layout "
+                  + version
+                  + ", this version reads "
+                  + VERSION
+                  + ": restart from a fresh checkpoint directory");
         }
         MergeState s = new MergeState(in.readInt());
         for (int i = 0; i < s.progress.length; i++) {

@@ -2,35 +2,36 @@ package io.clicktrends.pipeline;
 
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.Trend;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.MapCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import java.util.HashMap;
-import java.util.Map;
 import org.joda.time.Duration;
 
 /**
  * The design as first drawn, kept as the definition of correct: every event goes into each of the
  * windowSize/windowSlide sliding windows it belongs to, and each window counts and ranks its keys.
- * Cost grows with the number of panes per window; see {@link IncrementalEngine} for the fast one. With rising trends,
- * each window's full counts also go to {@link RisingFromWindowCounts}, which pairs them with the previous window's.
+ * Cost grows with the number of panes per window; see {@link IncrementalEngine} for the fast one.
+ * With rising trends, each window's full counts also go to {@link RisingFromWindowCounts}, which
+ * pairs them with the previous window's.
  */
 final class ReferenceEngine extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
   private final TrendConfig config;
@@ -41,42 +42,56 @@ final class ReferenceEngine extends PTransform<PCollection<ClickEvent>, PCollect
 
   @Override
   public PCollection<Trend> expand(PCollection<ClickEvent> events) {
-    PCollection<KV<String, String>> windowed = events
-        .apply("KeyByDimension", ParDo.of(new KeyByDimension(config.dimensions())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("SlidingEventTimeWindows",
-            Window.<KV<String, String>>into(
-                    SlidingWindows.of(config.windowSize()).every(config.windowSlide()))
-                // One ON_TIME result when the watermark passes the end, then a LATE correction per late arrival.
-                .triggering(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
-                .withAllowedLateness(config.allowedLateness(), Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
-                .accumulatingFiredPanes());
-    PCollection<Trend> counts = windowed
-        .apply("CountAndRankPerDimension", Combine.perKey(new CountAndRankFn(config.topK())))
-        .apply("ToTrend", ParDo.of(new ToTrend()))
-        .setCoder(AvroCoder.of(Trend.class));
+    PCollection<KV<String, String>> windowed =
+        events
+            .apply("KeyByDimension", ParDo.of(new KeyByDimension(config.dimensions())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+            .apply(
+                "SlidingEventTimeWindows",
+                Window.<KV<String, String>>into(
+                        SlidingWindows.of(config.windowSize()).every(config.windowSlide()))
+                    // One ON_TIME result when the watermark passes the end, then a LATE correction
+                    // per late arrival.
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow()
+                            .withLateFirings(AfterPane.elementCountAtLeast(1)))
+                    .withAllowedLateness(
+                        config.allowedLateness(), Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
+                    .accumulatingFiredPanes());
+    PCollection<Trend> counts =
+        windowed
+            .apply("CountAndRankPerDimension", Combine.perKey(new CountAndRankFn(config.topK())))
+            .apply("ToTrend", ParDo.of(new ToTrend()))
+            .setCoder(AvroCoder.of(Trend.class));
     if (!config.rising()) {
       return counts;
     }
-    // Rising trends pair each window's counts with the previous window's: the two panes' firings meet in a stateful
+    // Rising trends pair each window's counts with the previous window's: the two panes' firings
+    // meet in a stateful
     // step per dimension, in the global window; the count trends join them there.
-    PCollection<Trend> rising = windowed
-        .apply("CountPerDimension", Combine.perKey(new CountAllFn()))
-        .apply("ToFiring", ParDo.of(new RisingFromWindowCounts.ToFiring()))
-        .setCoder(RisingFromWindowCounts.firingCoder())
-        .apply("GroupFirings", new GroupPerStep<>())
-        .apply("RisingFromWindowCounts", ParDo.of(new RisingFromWindowCounts(config)))
-        .setCoder(AvroCoder.of(Trend.class));
-    PCollection<Trend> countsInGlobalWindow = counts.apply("CountTrendsInGlobalWindow",
-        Window.<Trend>into(new GlobalWindows())
-            .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-            .withAllowedLateness(Duration.ZERO)
-            .discardingFiredPanes());
-    return PCollectionList.of(countsInGlobalWindow).and(rising).apply("CountAndRisingTrends", Flatten.pCollections());
+    PCollection<Trend> rising =
+        windowed
+            .apply("CountPerDimension", Combine.perKey(new CountAllFn()))
+            .apply("ToFiring", ParDo.of(new RisingFromWindowCounts.ToFiring()))
+            .setCoder(RisingFromWindowCounts.firingCoder())
+            .apply("GroupFirings", new GroupPerStep<>())
+            .apply("RisingFromWindowCounts", ParDo.of(new RisingFromWindowCounts(config)))
+            .setCoder(AvroCoder.of(Trend.class));
+    PCollection<Trend> countsInGlobalWindow =
+        counts.apply(
+            "CountTrendsInGlobalWindow",
+            Window.<Trend>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                .withAllowedLateness(Duration.ZERO)
+                .discardingFiredPanes());
+    return PCollectionList.of(countsInGlobalWindow)
+        .and(rising)
+        .apply("CountAndRisingTrends", Flatten.pCollections());
   }
 
   /** A window's full key counts (the rising rule needs every key, not only the top K). */
-  static final class CountAllFn extends Combine.CombineFn<String, Map<String, Long>, Map<String, Long>> {
+  static final class CountAllFn
+      extends Combine.CombineFn<String, Map<String, Long>, Map<String, Long>> {
     private final CountAndRankFn counts = new CountAndRankFn(1);
 
     @Override
@@ -100,12 +115,14 @@ final class ReferenceEngine extends PTransform<PCollection<ClickEvent>, PCollect
     }
 
     @Override
-    public Coder<Map<String, Long>> getAccumulatorCoder(CoderRegistry registry, Coder<String> inputCoder) {
+    public Coder<Map<String, Long>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<String> inputCoder) {
       return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     }
 
     @Override
-    public Coder<Map<String, Long>> getDefaultOutputCoder(CoderRegistry registry, Coder<String> inputCoder) {
+    public Coder<Map<String, Long>> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<String> inputCoder) {
       return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     }
   }

@@ -12,31 +12,46 @@ import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
- * What one ring (one shard of a dimension) reports after one step: the window results it emitted, in order, and the
- * last pane its windows are complete through. One report per step, so a reader never sees a ring's progress without
- * the results that came with it.
+ * What one ring (one shard of a dimension) reports after one step: the window results it emitted,
+ * in order, and the last pane its windows are complete through. One report per step, so a reader
+ * never sees a ring's progress without the results that came with it.
  */
 final class RingReport {
   /**
-   * A ring's result for one window: count trend or rising trend, ON_TIME or LATE, its own result index for the window
-   * and kind, the window's total and the top K items by count ({@code rising == false}) or the top K rising items.
+   * A ring's result for one window: count trend or rising trend, ON_TIME or LATE, its own result
+   * index for the window and kind, the window's total and the top K items by count ({@code rising
+   * == false}) or the top K rising items.
    */
-  record WindowResult(long window, boolean rising, boolean late, int index, long total, List<TrendItem> items,
+  record WindowResult(
+      long window,
+      boolean rising,
+      boolean late,
+      int index,
+      long total,
+      List<TrendItem> items,
       List<RisingItem> risingItems) {
-    static WindowResult counts(long window, boolean late, int index, long total, List<TrendItem> items) {
+    static WindowResult counts(
+        long window, boolean late, int index, long total, List<TrendItem> items) {
       return new WindowResult(window, false, late, index, total, items, List.of());
     }
 
-    static WindowResult rising(long window, boolean late, int index, long total, List<RisingItem> items) {
+    static WindowResult rising(
+        long window, boolean late, int index, long total, List<RisingItem> items) {
       return new WindowResult(window, true, late, index, total, List.of(), items);
     }
   }
 
   final int shard;
-  /** The report's number in its ring's sequence (from 0): a runner may deliver a ring's reports out of order. */
+
+  /**
+   * The report's number in its ring's sequence (from 0): a runner may deliver a ring's reports out
+   * of order.
+   */
   final long seq;
+
   /** The ring's last completed pane ({@link Long#MIN_VALUE} before its first). */
   final long completedThrough;
+
   final List<WindowResult> results;
 
   RingReport(int shard, long seq, long completedThrough, List<WindowResult> results) {

@@ -28,15 +28,17 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * The reference engine's rising trends: from each firing of a sliding window's full key counts (accumulating, so a
- * firing holds the window's counts as they stand), per dimension, the rising result of that window (its counts against
- * the latest counts of the window before it) and, when the window after it has fired already, that window's rising
- * result again (LATE: its previous window changed). So each rising result is the function of the counts published for
- * the two windows ({@link ReferenceComputation#compute} gives the rule). Input: dimension to the firings of one step
- * ({@link GroupPerStep}), taken in window order, so a late firing of a window counts before the on-time firing of the
- * window after it in the same step.
+ * The reference engine's rising trends: from each firing of a sliding window's full key counts
+ * (accumulating, so a firing holds the window's counts as they stand), per dimension, the rising
+ * result of that window (its counts against the latest counts of the window before it) and, when
+ * the window after it has fired already, that window's rising result again (LATE: its previous
+ * window changed). So each rising result is the function of the counts published for the two
+ * windows ({@link ReferenceComputation#compute} gives the rule). Input: dimension to the firings of
+ * one step ({@link GroupPerStep}), taken in window order, so a late firing of a window counts
+ * before the on-time firing of the window after it in the same step.
  */
-final class RisingFromWindowCounts extends DoFn<KV<String, Iterable<RisingFromWindowCounts.Firing>>, Trend> {
+final class RisingFromWindowCounts
+    extends DoFn<KV<String, Iterable<RisingFromWindowCounts.Firing>>, Trend> {
   /** One firing of a sliding window: its end (epoch millis), timing, index and full key counts. */
   record Firing(long end, boolean late, long index, Map<String, Long> counts) {}
 
@@ -56,7 +58,9 @@ final class RisingFromWindowCounts extends DoFn<KV<String, Iterable<RisingFromWi
   }
 
   @ProcessElement
-  public void process(@Element KV<String, Iterable<Firing>> element, @StateId("memory") ValueState<Memory> state,
+  public void process(
+      @Element KV<String, Iterable<Firing>> element,
+      @StateId("memory") ValueState<Memory> state,
       OutputReceiver<Trend> out) {
     Memory m = state.read();
     if (m == null) {
@@ -73,36 +77,56 @@ final class RisingFromWindowCounts extends DoFn<KV<String, Iterable<RisingFromWi
       }
       m.latest.put(f.end(), f);
       Firing previous = m.latest.get(f.end() - size);
-      out.output(rising(m, element.getKey(), f.end(), f.late(), f.counts(),
-          previous == null ? Map.of() : previous.counts()));
+      out.output(
+          rising(
+              m,
+              element.getKey(),
+              f.end(),
+              f.late(),
+              f.counts(),
+              previous == null ? Map.of() : previous.counts()));
       Firing next = m.latest.get(f.end() + size);
       if (next != null) {
         out.output(rising(m, element.getKey(), next.end(), true, next.counts(), f.counts()));
       }
     }
-    // a window's late firings come before the watermark passes its end plus the allowed lateness, so before a window
+    // a window's late firings come before the watermark passes its end plus the allowed lateness,
+    // so before a window
     // ending that much later has fired; the window after it must be kept for as long
     if (m.latest.isEmpty()) {
       return;
     }
-    long horizon = m.latest.lastKey() - 2 * size - config.allowedLateness().getMillis() - config.windowSlide().getMillis();
+    long horizon =
+        m.latest.lastKey()
+            - 2 * size
+            - config.allowedLateness().getMillis()
+            - config.windowSlide().getMillis();
     m.latest.headMap(horizon, true).clear();
     m.nextIndex.headMap(horizon, true).clear();
     state.write(m);
   }
 
-  private Trend rising(Memory m, String dimension, long end, boolean late, Map<String, Long> c, Map<String, Long> b) {
+  private Trend rising(
+      Memory m,
+      String dimension,
+      long end,
+      boolean late,
+      Map<String, Long> c,
+      Map<String, Long> b) {
     List<RisingItem> listed = new ArrayList<>();
     long total = 0;
     for (Map.Entry<String, Long> e : c.entrySet()) {
       total += e.getValue();
       long before = b.getOrDefault(e.getKey(), 0L);
       if (RisingScore.listed(e.getValue(), before, config.risingMinCount())) {
-        listed.add(new RisingItem(e.getKey(), e.getValue(), before, RisingScore.score(e.getValue(), before)));
+        listed.add(
+            new RisingItem(
+                e.getKey(), e.getValue(), before, RisingScore.score(e.getValue(), before)));
       }
     }
     listed.sort(RisingScore.ORDER);
-    List<RisingItem> top = new ArrayList<>(listed.subList(0, Math.min(config.topK(), listed.size())));
+    List<RisingItem> top =
+        new ArrayList<>(listed.subList(0, Math.min(config.topK(), listed.size())));
     List<TrendItem> items = new ArrayList<>(top.size());
     for (RisingItem r : top) {
       items.add(new TrendItem(r.getKey(), r.getCount()));
@@ -124,10 +148,19 @@ final class RisingFromWindowCounts extends DoFn<KV<String, Iterable<RisingFromWi
   /** Turns a window's full counts into a {@link Firing} that names the window and the pane. */
   static final class ToFiring extends DoFn<KV<String, Map<String, Long>>, KV<String, Firing>> {
     @ProcessElement
-    public void process(@Element KV<String, Map<String, Long>> counts, IntervalWindow window, PaneInfo pane,
+    public void process(
+        @Element KV<String, Map<String, Long>> counts,
+        IntervalWindow window,
+        PaneInfo pane,
         OutputReceiver<KV<String, Firing>> out) {
-      out.output(KV.of(counts.getKey(), new Firing(window.end().getMillis(),
-          pane.getTiming() == PaneInfo.Timing.LATE, pane.getIndex(), counts.getValue())));
+      out.output(
+          KV.of(
+              counts.getKey(),
+              new Firing(
+                  window.end().getMillis(),
+                  pane.getTiming() == PaneInfo.Timing.LATE,
+                  pane.getIndex(),
+                  counts.getValue())));
     }
   }
 

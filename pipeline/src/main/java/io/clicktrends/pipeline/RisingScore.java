@@ -4,15 +4,17 @@ import io.clicktrends.schema.RisingItem;
 import java.util.Comparator;
 
 /**
- * The rising-trend rule (issue 13): a key with count c in the window {@code [e-S, e)} and b in the previous window
- * {@code [e-2S, e-S)} is listed when {@code c >= minCount} and {@code c > b}, scored {@code (c - b) / sqrt(c + b)} (the
- * change in units of its Poisson standard deviation, a double), ranked by score descending, then key ascending in
- * UTF-8 byte order ({@link KeyOrder}).
+ * The rising-trend rule (issue 13): a key with count c in the window {@code [e-S, e)} and b in the
+ * previous window {@code [e-2S, e-S)} is listed when {@code c >= minCount} and {@code c > b},
+ * scored {@code (c - b) / sqrt(c + b)} (the change in units of its Poisson standard deviation, a
+ * double), ranked by score descending, then key ascending in UTF-8 byte order ({@link KeyOrder}).
  */
 public final class RisingScore {
   private RisingScore() {}
 
-  /** Whether a key with count {@code c} in the window and {@code b} in the previous one is listed. */
+  /**
+   * Whether a key with count {@code c} in the window and {@code b} in the previous one is listed.
+   */
   public static boolean listed(long c, long b, int minCount) {
     return c >= minCount && c > b;
   }

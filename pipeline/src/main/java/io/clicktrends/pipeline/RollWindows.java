@@ -13,33 +13,41 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Turns one ring's stream of pane counts into window results with no timer: the on-time firing of each pane moves the
- * ring's {@link SlidingTopK} up to that pane and reports the windows it completes (ON_TIME); a late firing corrects the
- * windows that are still within the allowed lateness (LATE) and counts the (event, window) pairs it is too late for.
- * With rising trends on, every count result comes with the window's rising result, and a correction also restates the
- * rising result of the window one window length after each window it changed (its previous window changed).
- * Input: ring key ({@link RankingShards}) to the pane firings of one step; output: dimension to one {@link RingReport}
- * per step.
+ * Turns one ring's stream of pane counts into window results with no timer: the on-time firing of
+ * each pane moves the ring's {@link SlidingTopK} up to that pane and reports the windows it
+ * completes (ON_TIME); a late firing corrects the windows that are still within the allowed
+ * lateness (LATE) and counts the (event, window) pairs it is too late for. With rising trends on,
+ * every count result comes with the window's rising result, and a correction also restates the
+ * rising result of the window one window length after each window it changed (its previous window
+ * changed). Input: ring key ({@link RankingShards}) to the pane firings of one step; output:
+ * dimension to one {@link RingReport} per step.
  *
- * <p>"Within the allowed lateness" means the watermark had not passed the window's
- * {@link TrendConfig#latenessDeadline} (its end - 1ms + the allowed lateness) when the event came. The watermark itself
- * is not visible to a DoFn; each firing proves it had passed the last instant of the pane part that fired
- * ({@link LatenessMarkedPanes}: the parts end exactly at the windows' deadlines), and the ring keeps the latest such
- * instant. Ticks from {@link CountPerPaneInBundle} make every part fire after each event for a window length plus the
- * allowed lateness, so that instant follows the watermark for as long as a late event could still count. After a
- * longer silence it may trail the watermark, and a late event is then judged against the older position (counted
- * where the reference would drop it).
+ * <p>"Within the allowed lateness" means the watermark had not passed the window's {@link
+ * TrendConfig#latenessDeadline} (its end - 1ms + the allowed lateness) when the event came. The
+ * watermark itself is not visible to a DoFn; each firing proves it had passed the last instant of
+ * the pane part that fired ({@link LatenessMarkedPanes}: the parts end exactly at the windows'
+ * deadlines), and the ring keeps the latest such instant. Ticks from {@link CountPerPaneInBundle}
+ * make every part fire after each event for a window length plus the allowed lateness, so that
+ * instant follows the watermark for as long as a late event could still count. After a longer
+ * silence it may trail the watermark, and a late event is then judged against the older position
+ * (counted where the reference would drop it).
  */
 final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String, RingReport>> {
   private final TrendConfig config;
   private final boolean reportEveryStep;
-  private final Counter droppedTooLate = Metrics.counter(PipelineMetrics.NAMESPACE, PipelineMetrics.DROPPED_TOO_LATE);
-  private final Counter outOfOrderPanes = Metrics.counter(PipelineMetrics.NAMESPACE, "out_of_order_panes");
+  private final Counter droppedTooLate =
+      Metrics.counter(PipelineMetrics.NAMESPACE, PipelineMetrics.DROPPED_TOO_LATE);
+  private final Counter outOfOrderPanes =
+      Metrics.counter(PipelineMetrics.NAMESPACE, "out_of_order_panes");
 
   @StateId("ring")
-  private final StateSpec<ValueState<IncrementalState>> ringSpec = StateSpecs.value(IncrementalStateCoder.of());
+  private final StateSpec<ValueState<IncrementalState>> ringSpec =
+      StateSpecs.value(IncrementalStateCoder.of());
 
-  /** @param reportEveryStep report progress even without results (the shards' merge needs every ring's progress) */
+  /**
+   * @param reportEveryStep report progress even without results (the shards' merge needs every
+   *     ring's progress)
+   */
   RollWindows(TrendConfig config, boolean reportEveryStep) {
     this.config = config;
     this.reportEveryStep = reportEveryStep;
@@ -50,29 +58,40 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
   }
 
   @ProcessElement
-  public void process(@Element KV<String, Iterable<PaneUpdate>> element,
-      @StateId("ring") ValueState<IncrementalState> state, OutputReceiver<KV<String, RingReport>> out) {
+  public void process(
+      @Element KV<String, Iterable<PaneUpdate>> element,
+      @StateId("ring") ValueState<IncrementalState> state,
+      OutputReceiver<KV<String, RingReport>> out) {
     IncrementalState s = state.read();
     if (s == null) {
       s = IncrementalState.fresh(config);
     }
-    // In pane order (a pane's on-time firing before its late ones). A batch holds the firings of one
+    // In pane order (a pane's on-time firing before its late ones). A batch holds the firings of
+    // one
     // step of the grouping, which takes the step's elements before moving the watermark: its late
-    // firings carry events that arrived before the step's on-time panes closed (on the SparkRunner, a
-    // micro-batch: late data is judged against the batch's starting watermark, the panes close at its
+    // firings carry events that arrived before the step's on-time panes closed (on the SparkRunner,
+    // a
+    // micro-batch: late data is judged against the batch's starting watermark, the panes close at
+    // its
     // end). Such a late pane lies before every pane closed in that step (its end had passed, theirs
-    // had not), so pane order counts its events in the windows those panes complete, as the reference
+    // had not), so pane order counts its events in the windows those panes complete, as the
+    // reference
     // does, and judges their lateness by the windows completed before the step.
     // A pane's mark part comes before its counts, as it lies before them in time.
     List<PaneUpdate> updates = new ArrayList<>();
     element.getValue().forEach(updates::add);
-    updates.sort(Comparator.comparingLong((PaneUpdate u) -> u.pane).thenComparing(u -> !u.mark)
-        .thenComparing(u -> !u.onTime));
+    updates.sort(
+        Comparator.comparingLong((PaneUpdate u) -> u.pane)
+            .thenComparing(u -> !u.mark)
+            .thenComparing(u -> !u.onTime));
     List<RingReport.WindowResult> results = new ArrayList<>();
     SlidingTopK ring = s.ring;
-    // Every late firing of the step was late against the watermark the step started with, so each proves that
-    // watermark had passed its part's end (a ring that trailed the watermark, at the start of a stream or after a
-    // silence, learns it from the late ticks). Close every window that watermark passed before counting late data:
+    // Every late firing of the step was late against the watermark the step started with, so each
+    // proves that
+    // watermark had passed its part's end (a ring that trailed the watermark, at the start of a
+    // stream or after a
+    // silence, learns it from the late ticks). Close every window that watermark passed before
+    // counting late data:
     // their ON_TIME results then hold only what came before it, as the reference's do.
     boolean anyLate = false;
     for (PaneUpdate u : updates) {
@@ -81,13 +100,15 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
       }
     }
-    long passedPane = Math.floorDiv(s.watermarkPassed + 1, slide()) - 1; // the last pane whose end it passed
+    long passedPane =
+        Math.floorDiv(s.watermarkPassed + 1, slide()) - 1; // the last pane whose end it passed
     if (anyLate && (!ring.started() || passedPane > ring.last)) {
       advance(s, new PaneUpdate(passedPane, true, Map.of()), results);
     }
     for (PaneUpdate u : updates) {
       if (u.mark) {
-        // no counts: the watermark has passed the mark, the deadline of the window ending latePanes panes before it
+        // no counts: the watermark has passed the mark, the deadline of the window ending latePanes
+        // panes before it
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
         continue;
       }
@@ -101,7 +122,8 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
         correct(s, u, false, results);
       } else {
         if (ahead) {
-          // A late firing proves the watermark passed this pane's end: close the windows up to it first.
+          // A late firing proves the watermark passed this pane's end: close the windows up to it
+          // first.
           advance(s, new PaneUpdate(u.pane, true, Map.of()), results);
         }
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
@@ -113,8 +135,10 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
       return;
     }
     String ringKey = element.getKey();
-    out.output(KV.of(RankingShards.dimensionOf(ringKey),
-        new RingReport(RankingShards.shardOf(ringKey), s.reports++, ring.last, results)));
+    out.output(
+        KV.of(
+            RankingShards.dimensionOf(ringKey),
+            new RingReport(RankingShards.shardOf(ringKey), s.reports++, ring.last, results)));
     state.write(s);
   }
 
@@ -122,14 +146,19 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     return config.windowSlide().getMillis();
   }
 
-  /** The exclusive end (epoch millis) of pane {@code n}, which is also the end of the window ending with it. */
+  /**
+   * The exclusive end (epoch millis) of pane {@code n}, which is also the end of the window ending
+   * with it.
+   */
   private long paneEnd(long n) {
     return (n + 1) * slide();
   }
 
   /** The last instant (epoch millis) of the pane part that fired: the watermark has passed it. */
   private long lastInstant(PaneUpdate u) {
-    return u.mark ? u.pane * slide() + IncrementalState.markMillis(config) - 1 : paneEnd(u.pane) - 1;
+    return u.mark
+        ? u.pane * slide() + IncrementalState.markMillis(config) - 1
+        : paneEnd(u.pane) - 1;
   }
 
   private void advance(IncrementalState s, PaneUpdate u, List<RingReport.WindowResult> results) {
@@ -138,26 +167,33 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     d.advanceTo(u.pane, (n, r) -> addResults(s, n, r, false, true, results));
     // the on-time firing of a pane proves the watermark passed its last instant
     s.watermarkPassed = Math.max(s.watermarkPassed, paneEnd(d.last) - 1);
-    // a window stays restatable (out-of-order on-time panes) back to SlidingTopK.oldestRecountable(): keep its
-    // index until then, or a restatement would reuse index 0 and its message-id, and consumers would drop it
+    // a window stays restatable (out-of-order on-time panes) back to
+    // SlidingTopK.oldestRecountable(): keep its
+    // index until then, or a restatement would reuse index 0 and its message-id, and consumers
+    // would drop it
     s.forgetWindowsUpTo(d.last - panes() - d.latePanes());
   }
 
   /**
    * Adds counts to a pane the windows have passed and restates each window that contains it: LATE
-   * results for late data, cut where the window is past its allowed lateness; restated ON_TIME results
-   * for on-time data that arrived out of order, for every window whose panes are still kept. With rising trends, each
-   * such window's rising result is restated too, and so is the rising result of the window one window length after it
-   * (whose previous window it is): every rising result stays the function of the counts published for the two windows.
+   * results for late data, cut where the window is past its allowed lateness; restated ON_TIME
+   * results for on-time data that arrived out of order, for every window whose panes are still
+   * kept. With rising trends, each such window's rising result is restated too, and so is the
+   * rising result of the window one window length after it (whose previous window it is): every
+   * rising result stays the function of the counts published for the two windows.
    */
-  private void correct(IncrementalState s, PaneUpdate u, boolean late, List<RingReport.WindowResult> results) {
+  private void correct(
+      IncrementalState s, PaneUpdate u, boolean late, List<RingReport.WindowResult> results) {
     SlidingTopK d = s.ring;
     if (u.counts.isEmpty()) {
       return;
     }
-    // the first window containing the pane that keeps these counts: windows before it are past their allowed lateness
+    // the first window containing the pane that keeps these counts: windows before it are past
+    // their allowed lateness
     long keptFrom = u.pane;
-    while (late && keptFrom < u.pane + panes() && config.latenessDeadline(paneEnd(keptFrom)) <= s.watermarkPassed) {
+    while (late
+        && keptFrom < u.pane + panes()
+        && config.latenessDeadline(paneEnd(keptFrom)) <= s.watermarkPassed) {
       keptFrom++;
     }
     d.correct(u.pane, u.counts, keptFrom);
@@ -172,7 +208,9 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     }
     if (d.rising()) {
       // the windows whose previous window just changed
-      for (long n = Math.max(keptFrom, d.oldestRecountable() - panes()); n <= u.pane + panes() - 1; n++) {
+      for (long n = Math.max(keptFrom, d.oldestRecountable() - panes());
+          n <= u.pane + panes() - 1;
+          n++) {
         long next = n + panes();
         if (next > d.last) {
           break;
@@ -185,14 +223,26 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     }
   }
 
-  /** Adds the window's count result (if {@code counts}) and, with rising trends on, its rising result. */
-  private void addResults(IncrementalState s, long window, SlidingTopK.Result r, boolean late, boolean counts,
+  /**
+   * Adds the window's count result (if {@code counts}) and, with rising trends on, its rising
+   * result.
+   */
+  private void addResults(
+      IncrementalState s,
+      long window,
+      SlidingTopK.Result r,
+      boolean late,
+      boolean counts,
       List<RingReport.WindowResult> results) {
     if (counts) {
-      results.add(RingReport.WindowResult.counts(window, late, s.nextPaneIndex(window, false), r.total(), r.items()));
+      results.add(
+          RingReport.WindowResult.counts(
+              window, late, s.nextPaneIndex(window, false), r.total(), r.items()));
     }
     if (s.ring.rising()) {
-      results.add(RingReport.WindowResult.rising(window, late, s.nextPaneIndex(window, true), r.total(), r.rising()));
+      results.add(
+          RingReport.WindowResult.rising(
+              window, late, s.nextPaneIndex(window, true), r.total(), r.rising()));
     }
   }
 }

@@ -12,28 +12,29 @@ import java.util.TreeSet;
 /**
  * The sliding top-K of one dimension, kept incrementally, with no framework in it.
  *
- * <p>Time is counted in panes of one slide: pane {@code n} covers {@code [n*slide, (n+1)*slide)} and
- * the window "ending with pane n" covers panes {@code n-P+1 .. n} (P = panes per window). Moving the
- * window one pane forward adds the entering pane's counts and subtracts the leaving pane's, and only
- * the keys of those two panes move in the sorted ranking: a slide costs O(changed keys x log n),
- * whatever P is. Pane counts are kept {@code latePanes} panes longer than the window so a late
- * correction of a recent window can recount it, and another window length so a pane a runner
- * delivers out of order can still be recounted into the windows it belongs to.
+ * <p>Time is counted in panes of one slide: pane {@code n} covers {@code [n*slide, (n+1)*slide)}
+ * and the window "ending with pane n" covers panes {@code n-P+1 .. n} (P = panes per window).
+ * Moving the window one pane forward adds the entering pane's counts and subtracts the leaving
+ * pane's, and only the keys of those two panes move in the sorted ranking: a slide costs O(changed
+ * keys x log n), whatever P is. Pane counts are kept {@code latePanes} panes longer than the window
+ * so a late correction of a recent window can recount it, and another window length so a pane a
+ * runner delivers out of order can still be recounted into the windows it belongs to.
  *
- * <p>With rising trends ({@code risingMinCount > 0}, {@link RisingScore}) it also keeps the counts of the previous
- * window (panes {@code n-2P+1 .. n-P}), rolled the same way (its entering pane is the one leaving the window), and a
- * second ranking by score over the keys listed as rising; a slide re-scores only the keys of the four panes that move,
- * so its cost does not depend on P either. Pane counts are then kept one window longer still (3P + latePanes panes),
- * since restating a window's rising result recounts the window before it too.
+ * <p>With rising trends ({@code risingMinCount > 0}, {@link RisingScore}) it also keeps the counts
+ * of the previous window (panes {@code n-2P+1 .. n-P}), rolled the same way (its entering pane is
+ * the one leaving the window), and a second ranking by score over the keys listed as rising; a
+ * slide re-scores only the keys of the four panes that move, so its cost does not depend on P
+ * either. Pane counts are then kept one window longer still (3P + latePanes panes), since restating
+ * a window's rising result recounts the window before it too.
  *
- * <p>Late counts that the earlier windows containing their pane dropped (their allowed lateness had passed) and later
- * ones kept are recorded as {@link Exclusion}s, so every window's counts (and the previous window's counts a rising
- * result uses) are exactly those the window published.
+ * <p>Late counts that the earlier windows containing their pane dropped (their allowed lateness had
+ * passed) and later ones kept are recorded as {@link Exclusion}s, so every window's counts (and the
+ * previous window's counts a rising result uses) are exactly those the window published.
  */
 public final class SlidingTopK {
   /**
-   * A window's result: all events of the dimension in it, the first K items by count and, with rising trends on, the
-   * first K rising items (else empty).
+   * A window's result: all events of the dimension in it, the first K items by count and, with
+   * rising trends on, the first K rising items (else empty).
    */
   public record Result(long total, List<TrendItem> items, List<RisingItem> rising) {
     public Result(long total, List<TrendItem> items) {
@@ -41,44 +42,82 @@ public final class SlidingTopK {
     }
   }
 
-  /** Late counts of {@code pane} that windows ending before pane {@code from} dropped and later windows kept. */
+  /**
+   * Late counts of {@code pane} that windows ending before pane {@code from} dropped and later
+   * windows kept.
+   */
   record Exclusion(long pane, long from, Map<String, Long> counts) {}
 
   private final int panes;
   private final int latePanes;
   private final int k;
+
   /** 0: no rising trends; otherwise the least count a key needs to be listed as rising. */
   private final int risingMinCount;
 
-  /** Counts per pane number, for the panes of the current window, the late horizon and pending panes. */
+  /**
+   * Counts per pane number, for the panes of the current window, the late horizon and pending
+   * panes.
+   */
   final Map<Long, Map<String, Long>> paneCounts;
+
   /** The last pane of the current window; {@link Long#MIN_VALUE} before the first pane. */
   long last;
+
   /** Key counts over the current window. */
   final Map<String, Long> windowCounts;
+
   long total;
-  /** Rising trends: key counts over the previous window (panes last-2P+1 .. last-P), as that window counted them. */
+
+  /**
+   * Rising trends: key counts over the previous window (panes last-2P+1 .. last-P), as that window
+   * counted them.
+   */
   final Map<String, Long> previousCounts;
+
   /** Late counts some windows dropped, while a recount may still need them. */
   final List<Exclusion> exclusions;
+
   /** {@link #windowCounts} in rank order; rebuilt from it after decoding. */
   private transient TreeSet<Ranked> ranking;
+
   /** The keys listed as rising in the current window, by score; rebuilt after decoding. */
   private transient TreeSet<RisingRanked> risingRanking;
 
-  /** Count trends only: windows of {@code panes} panes, late corrections {@code latePanes} panes back, top {@code k}. */
+  /**
+   * Count trends only: windows of {@code panes} panes, late corrections {@code latePanes} panes
+   * back, top {@code k}.
+   */
   public SlidingTopK(int panes, int latePanes, int k) {
     this(panes, latePanes, k, 0);
   }
 
   /** With rising trends when {@code risingMinCount > 0} (the least count a rising key needs). */
   public SlidingTopK(int panes, int latePanes, int k, int risingMinCount) {
-    this(panes, latePanes, k, risingMinCount, new HashMap<>(), Long.MIN_VALUE, new HashMap<>(), 0, new HashMap<>(),
+    this(
+        panes,
+        latePanes,
+        k,
+        risingMinCount,
+        new HashMap<>(),
+        Long.MIN_VALUE,
+        new HashMap<>(),
+        0,
+        new HashMap<>(),
         new ArrayList<>());
   }
 
-  SlidingTopK(int panes, int latePanes, int k, int risingMinCount, Map<Long, Map<String, Long>> paneCounts, long last,
-      Map<String, Long> windowCounts, long total, Map<String, Long> previousCounts, List<Exclusion> exclusions) {
+  SlidingTopK(
+      int panes,
+      int latePanes,
+      int k,
+      int risingMinCount,
+      Map<Long, Map<String, Long>> paneCounts,
+      long last,
+      Map<String, Long> windowCounts,
+      long total,
+      Map<String, Long> previousCounts,
+      List<Exclusion> exclusions) {
     this.panes = panes;
     this.latePanes = latePanes;
     this.k = k;
@@ -96,7 +135,10 @@ public final class SlidingTopK {
     return risingMinCount > 0;
   }
 
-  /** Adds counts to a pane the window has not reached yet (or, for late data, has passed: see {@link #correct}). */
+  /**
+   * Adds counts to a pane the window has not reached yet (or, for late data, has passed: see {@link
+   * #correct}).
+   */
   public void addToPane(long pane, Map<String, Long> counts) {
     if (counts.isEmpty()) {
       return;
@@ -111,8 +153,8 @@ public final class SlidingTopK {
   }
 
   /**
-   * Moves the window forward one pane at a time until it ends with pane {@code n}, calling
-   * {@code emit} for each window that holds events. Stretches where the window is empty are skipped.
+   * Moves the window forward one pane at a time until it ends with pane {@code n}, calling {@code
+   * emit} for each window that holds events. Stretches where the window is empty are skipped.
    */
   public void advanceTo(long n, WindowConsumer emit) {
     if (!started()) {
@@ -125,7 +167,8 @@ public final class SlidingTopK {
         if (next > last + 1) {
           last = next - 1;
           if (rising()) {
-            // no key has a count in the (empty) window, so no key is ranked as rising: only b is recounted
+            // no key has a count in the (empty) window, so no key is ranked as rising: only b is
+            // recounted
             previousCounts.clear();
             previousCounts.putAll(countsOf(last - panes));
           }
@@ -145,14 +188,16 @@ public final class SlidingTopK {
       }
     }
     paneCounts.keySet().removeIf(p -> p <= last - (rising() ? 3L : 2L) * panes - latePanes);
-    // an exclusion matters to windows before its `from`; none before oldestRecountable() - panes is recounted
+    // an exclusion matters to windows before its `from`; none before oldestRecountable() - panes is
+    // recounted
     exclusions.removeIf(x -> x.from() <= oldestRecountable() - panes);
   }
 
   /**
-   * Moves the previous window from ending with pane {@code j - 1} to ending with pane {@code j} (the pane leaving the
-   * current window enters it), keeping exactly what each of those windows counted: late counts a window dropped are
-   * not in it, and join the previous window once it reaches their {@link Exclusion#from}.
+   * Moves the previous window from ending with pane {@code j - 1} to ending with pane {@code j}
+   * (the pane leaving the current window enters it), keeping exactly what each of those windows
+   * counted: late counts a window dropped are not in it, and join the previous window once it
+   * reaches their {@link Exclusion#from}.
    */
   private void rollPrevious(long j) {
     Map<String, Long> delta = new HashMap<>();
@@ -162,7 +207,10 @@ public final class SlidingTopK {
       if (x.pane() == j && x.from() > j) {
         add(delta, x.counts(), -1); // the entering pane's counts that window j dropped
       } else if (x.pane() == j - panes && x.from() > j - 1) {
-        add(delta, x.counts(), +1); // the leaving pane's counts window j - 1 had dropped: not there to subtract
+        add(
+            delta,
+            x.counts(),
+            +1); // the leaving pane's counts window j - 1 had dropped: not there to subtract
       } else if (x.from() == j && x.pane() > j - panes && x.pane() < j) {
         add(delta, x.counts(), +1); // dropped by window j - 1, kept by window j
       }
@@ -187,7 +235,10 @@ public final class SlidingTopK {
     }
   }
 
-  /** The key counts of the window ending with pane {@code n}, as that window counts them (without its exclusions). */
+  /**
+   * The key counts of the window ending with pane {@code n}, as that window counts them (without
+   * its exclusions).
+   */
   Map<String, Long> countsOf(long n) {
     Map<String, Long> counts = new HashMap<>();
     for (long p = n - panes + 1; p <= n; p++) {
@@ -204,16 +255,18 @@ public final class SlidingTopK {
 
   /**
    * Late counts for a pane the window has passed: updates the pane and, if it lies in the current
-   * window, the running ranking. Windows ending before {@link #last} are recounted by {@link #recount}.
+   * window, the running ranking. Windows ending before {@link #last} are recounted by {@link
+   * #recount}.
    */
   void correct(long pane, Map<String, Long> counts) {
     correct(pane, counts, pane);
   }
 
   /**
-   * As {@link #correct(long, Map)}, for late counts that the windows ending before pane {@code from} dropped (their
-   * allowed lateness had passed): those windows' recounts, and the previous-window counts of rising results, leave
-   * them out. {@code from == pane}: every window containing the pane keeps them.
+   * As {@link #correct(long, Map)}, for late counts that the windows ending before pane {@code
+   * from} dropped (their allowed lateness had passed): those windows' recounts, and the
+   * previous-window counts of rising results, leave them out. {@code from == pane}: every window
+   * containing the pane keeps them.
    */
   void correct(long pane, Map<String, Long> counts, long from) {
     addToPane(pane, counts);
@@ -249,15 +302,19 @@ public final class SlidingTopK {
     return new Result(CountAndRankFn.total(counts), CountAndRankFn.topItems(counts, k), rising);
   }
 
-  /** The first K rising items of a window with key counts {@code c} after one with {@code b}, by a full sort. */
+  /**
+   * The first K rising items of a window with key counts {@code c} after one with {@code b}, by a
+   * full sort.
+   */
   private List<RisingItem> risingItems(Map<String, Long> c, Map<String, Long> b) {
     List<RisingItem> listed = new ArrayList<>();
-    c.forEach((key, now) -> {
-      long before = b.getOrDefault(key, 0L);
-      if (RisingScore.listed(now, before, risingMinCount)) {
-        listed.add(new RisingItem(key, now, before, RisingScore.score(now, before)));
-      }
-    });
+    c.forEach(
+        (key, now) -> {
+          long before = b.getOrDefault(key, 0L);
+          if (RisingScore.listed(now, before, risingMinCount)) {
+            listed.add(new RisingItem(key, now, before, RisingScore.score(now, before)));
+          }
+        });
     listed.sort(RisingScore.ORDER);
     return listed.size() > k ? new ArrayList<>(listed.subList(0, k)) : listed;
   }

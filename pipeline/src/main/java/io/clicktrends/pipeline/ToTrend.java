@@ -12,17 +12,21 @@ import org.apache.beam.sdk.values.KV;
 /** Turns a dimension's (total, top items) in a window pane into a {@link Trend}. */
 final class ToTrend extends DoFn<KV<String, KV<Long, List<TrendItem>>>, Trend> {
   @ProcessElement
-  public void process(@Element KV<String, KV<Long, List<TrendItem>>> ranked, IntervalWindow window,
-      PaneInfo pane, OutputReceiver<Trend> out) {
-    out.output(Trend.newBuilder()
-        .setDimension(ranked.getKey())
-        .setWindowStart(Instant.ofEpochMilli(window.start().getMillis()))
-        .setWindowEnd(Instant.ofEpochMilli(window.end().getMillis()))
-        .setTotal(ranked.getValue().getKey())
-        .setItems(ranked.getValue().getValue())
-        .setTiming(pane.getTiming().name())
-        .setPaneIndex(pane.getIndex())
-        .setEmittedAt(Instant.now())
-        .build());
+  public void process(
+      @Element KV<String, KV<Long, List<TrendItem>>> ranked,
+      IntervalWindow window,
+      PaneInfo pane,
+      OutputReceiver<Trend> out) {
+    out.output(
+        Trend.newBuilder()
+            .setDimension(ranked.getKey())
+            .setWindowStart(Instant.ofEpochMilli(window.start().getMillis()))
+            .setWindowEnd(Instant.ofEpochMilli(window.end().getMillis()))
+            .setTotal(ranked.getValue().getKey())
+            .setItems(ranked.getValue().getValue())
+            .setTiming(pane.getTiming().name())
+            .setPaneIndex(pane.getIndex())
+            .setEmittedAt(Instant.now())
+            .build());
   }
 }

@@ -16,7 +16,8 @@ public interface TrendOptions extends PipelineOptions {
 
   void setWindowSize(String value);
 
-  @Description("How often a window starts (its slide), e.g. 10s; windowSize must be a multiple of it.")
+  @Description(
+      "How often a window starts (its slide), e.g. 10s; windowSize must be a multiple of it.")
   @Default.String("10s")
   String getWindowSlide();
 
@@ -28,24 +29,29 @@ public interface TrendOptions extends PipelineOptions {
 
   void setTopK(int value);
 
-  @Description("How long after a window closes late events still correct it (a LATE update), e.g. 1m, any duration "
-      + ">= 0 on both engines: a late event counts in a window while the watermark is at most the window's end - 1ms + "
-      + "allowedLateness (Beam's rule, to the millisecond, whatever windowSlide is); later ones are dropped from that "
-      + "window and counted.")
+  @Description(
+      "How long after a window closes late events still correct it (a LATE update), e.g. 1m, any duration "
+          + ">= 0 on both engines: a late event counts in a window while the watermark is at most the window's end - 1ms + "
+          + "allowedLateness (Beam's rule, to the millisecond, whatever windowSlide is); later ones are dropped from that "
+          + "window and counted.")
   @Default.String("1m")
   String getAllowedLateness();
 
   void setAllowedLateness(String value);
 
-  @Description("Comma-separated dimensions to rank: add_to_cart, product_view, purchase, remove_from_cart, "
-      + "category_view, search. Default: " + TrendConfig.DEFAULT_DIMENSIONS + ".")
+  @Description(
+      "Comma-separated dimensions to rank: add_to_cart, product_view, purchase, remove_from_cart, "
+          + "category_view, search. Default: "
+          + TrendConfig.DEFAULT_DIMENSIONS
+          + ".")
   List<String> getDimensions();
 
   void setDimensions(List<String> value);
 
-  @Description("Also publish rising trends (kind rising, routing key trend.<dimension>.rising): per window, the K keys "
-      + "with the highest (c - b) / sqrt(c + b), c the key's count in the window and b in the window before it, among "
-      + "keys with c >= risingMinCount and c > b.")
+  @Description(
+      "Also publish rising trends (kind rising, routing key trend.<dimension>.rising): per window, the K keys "
+          + "with the highest (c - b) / sqrt(c + b), c the key's count in the window and b in the window before it, among "
+          + "keys with c >= risingMinCount and c > b.")
   @Default.Boolean(true)
   boolean getRising();
 
@@ -57,14 +63,16 @@ public interface TrendOptions extends PipelineOptions {
 
   void setRisingMinCount(int value);
 
-  @Description("Trend engine: incremental (pane counts, a ring of panes and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
+  @Description(
+      "Trend engine: incremental (pane counts, a ring of panes and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
   @Default.Enum("incremental")
   Engine getEngine();
 
   void setEngine(Engine value);
 
-  @Description("Incremental engine: hash shards per dimension for the ranking state (each a separate key, so a large "
-      + "dimension spreads over workers); the shards' top K are merged into the exact top K.")
+  @Description(
+      "Incremental engine: hash shards per dimension for the ranking state (each a separate key, so a large "
+          + "dimension spreads over workers); the shards' top K are merged into the exact top K.")
   @Default.Integer(1)
   int getRankingShards();
 

@@ -18,12 +18,13 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Splits events into the valid ones and dead letters, by {@link ClickEventRules}. Events reaching the
- * pipeline were checked at ingest already; this catches clock drift since then, types unknown to this
- * version (read as UNKNOWN) and events from sources without an ingest check. Counted per reason in
- * the {@code clicktrends} metrics namespace as {@code deadletter_<REASON>}.
+ * Splits events into the valid ones and dead letters, by {@link ClickEventRules}. Events reaching
+ * the pipeline were checked at ingest already; this catches clock drift since then, types unknown
+ * to this version (read as UNKNOWN) and events from sources without an ingest check. Counted per
+ * reason in the {@code clicktrends} metrics namespace as {@code deadletter_<REASON>}.
  */
-public final class ValidateClickEvents extends PTransform<PCollection<ClickEvent>, PCollectionTuple> {
+public final class ValidateClickEvents
+    extends PTransform<PCollection<ClickEvent>, PCollectionTuple> {
   public static final TupleTag<ClickEvent> VALID = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
@@ -38,15 +39,21 @@ public final class ValidateClickEvents extends PTransform<PCollection<ClickEvent
     return create(ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis());
   }
 
-  /** Event times more than {@code maxClockSkewMillis} (milliseconds) ahead of the server clock are dead-lettered. */
+  /**
+   * Event times more than {@code maxClockSkewMillis} (milliseconds) ahead of the server clock are
+   * dead-lettered.
+   */
   public static ValidateClickEvents create(long maxClockSkewMillis) {
     return new ValidateClickEvents(maxClockSkewMillis);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<ClickEvent> events) {
-    PCollectionTuple out = events.apply("CheckRules",
-        ParDo.of(new CheckFn(maxClockSkewMillis)).withOutputTags(VALID, TupleTagList.of(DEAD_LETTERS)));
+    PCollectionTuple out =
+        events.apply(
+            "CheckRules",
+            ParDo.of(new CheckFn(maxClockSkewMillis))
+                .withOutputTags(VALID, TupleTagList.of(DEAD_LETTERS)));
     out.get(VALID).setCoder(AvroCoder.of(ClickEvent.class));
     out.get(DEAD_LETTERS).setCoder(AvroCoder.of(DeadLetter.class));
     return out;
@@ -71,7 +78,8 @@ public final class ValidateClickEvents extends PTransform<PCollection<ClickEvent
         }
         r = rejection.get();
       } catch (RuntimeException e) {
-        // one odd event must not fail the bundle (and, retried, the pipeline): dead-letter it with the cause
+        // one odd event must not fail the bundle (and, retried, the pipeline): dead-letter it with
+        // the cause
         r = Rejection.internalError("ValidateClickEvents", e);
       }
       Metrics.counter(PipelineMetrics.NAMESPACE, PipelineMetrics.deadLetter(r.reason())).inc();

@@ -18,10 +18,11 @@ import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
 
 /**
- * Archives every valid event as Avro container files (the ClickEvent schema, deflate) under
- * {@code base/year=YYYY/month=MM/day=DD/hour=HH/}, partitioned by event time (UTC), the layout Spark, Hive and
- * avro-tools read as a partitioned dataset. The base is a local directory, {@code file:///...} or
- * {@code hdfs://namenode/path}. Dead letters go beside it, to {@code base/_deadletter/}, one JSON object per line.
+ * Archives every valid event as Avro container files (the ClickEvent schema, deflate) under {@code
+ * base/year=YYYY/month=MM/day=DD/hour=HH/}, partitioned by event time (UTC), the layout Spark, Hive
+ * and avro-tools read as a partitioned dataset. The base is a local directory, {@code file:///...}
+ * or {@code hdfs://namenode/path}. Dead letters go beside it, to {@code base/_deadletter/}, one
+ * JSON object per line.
  *
  * <pre>{@code
  * WriteArchive archive = WriteArchive.to("hdfs:///clicktrends/archive").withRollInterval(Duration.standardMinutes(1));
@@ -29,25 +30,29 @@ import org.joda.time.Duration;
  * deadLetters.apply(archive.deadLetters());
  * }</pre>
  *
- * <p><b>Design: append in a DoFn, no shuffle.</b> A streaming {@code GroupByKey} of raw events (what
- * {@code FileIO.writeDynamic} does) costs O(n^2) per micro-batch on the classic SparkRunner, whose bag state reads and
- * rewrites the whole bag on every add. So nothing here groups, combines or keeps state of events: each worker JVM
- * keeps one open file per partition per roll period ({@link RollingWriters}, per-JVM), each bundle appends its events
- * (O(1) each) and at {@code @FinishBundle} ends an Avro block and {@code hsync}s (HDFS) or {@code fsync}s (local)
- * before the bundle commits. A file is written as {@code base/_inprogress/<partition>/events-<writerId>-<periodStart>.avro}
- * and renamed to {@code base/<partition>/} once its roll period (processing time) has ended: readers see only whole
- * files under final names. Files left in {@code _inprogress/} by a crashed JVM are published (their synced blocks)
- * by any writer once unmodified for three roll intervals.
+ * <p><b>Design: append in a DoFn, no shuffle.</b> A streaming {@code GroupByKey} of raw events
+ * (what {@code FileIO.writeDynamic} does) costs O(n^2) per micro-batch on the classic SparkRunner,
+ * whose bag state reads and rewrites the whole bag on every add. So nothing here groups, combines
+ * or keeps state of events: each worker JVM keeps one open file per partition per roll period
+ * ({@link RollingWriters}, per-JVM), each bundle appends its events (O(1) each) and at
+ * {@code @FinishBundle} ends an Avro block and {@code hsync}s (HDFS) or {@code fsync}s (local)
+ * before the bundle commits. A file is written as {@code
+ * base/_inprogress/<partition>/events-<writerId>-<periodStart>.avro} and renamed to {@code
+ * base/<partition>/} once its roll period (processing time) has ended: readers see only whole files
+ * under final names. Files left in {@code _inprogress/} by a crashed JVM are published (their
+ * synced blocks) by any writer once unmodified for three roll intervals.
  *
- * <p><b>Guarantees.</b> At least once: an event is durable when its bundle commits; a retried bundle appends its
- * events again (duplicates share the {@code eventId}). A late event is archived like any other (partitions are by
- * event time, files by processing time). At most one file per partition per roll interval per JVM (more only after
- * a failed write or orphan recovery). A file becomes visible at most one roll interval (plus up to a second) after
- * it was opened, or at JVM shutdown.
+ * <p><b>Guarantees.</b> At least once: an event is durable when its bundle commits; a retried
+ * bundle appends its events again (duplicates share the {@code eventId}). A late event is archived
+ * like any other (partitions are by event time, files by processing time). At most one file per
+ * partition per roll interval per JVM (more only after a failed write or orphan recovery). A file
+ * becomes visible at most one roll interval (plus up to a second) after it was opened, or at JVM
+ * shutdown.
  */
 public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDone> {
   private static final long serialVersionUID = 1L;
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** The dead letters' directory under the base path. */
   public static final String DEAD_LETTER_DIR = "_deadletter";
@@ -64,16 +69,17 @@ public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDon
   }
 
   /**
-   * How long a file collects events (processing time) before it is closed and published under its final name; also
-   * bounds the file count: one per partition per interval per JVM. Default one minute.
+   * How long a file collects events (processing time) before it is closed and published under its
+   * final name; also bounds the file count: one per partition per interval per JVM. Default one
+   * minute.
    */
   public WriteArchive withRollInterval(Duration interval) {
     return new WriteArchive(settings.withRollInterval(interval));
   }
 
   /**
-   * How long an in-progress file must stay unmodified before a writer takes it for a dead writer's and publishes its
-   * synced part. Default three roll intervals; must exceed the roll interval.
+   * How long an in-progress file must stay unmodified before a writer takes it for a dead writer's
+   * and publishes its synced part. Default three roll intervals; must exceed the roll interval.
    */
   public WriteArchive withOrphanAge(Duration age) {
     return new WriteArchive(settings.withOrphanAge(age));
@@ -86,29 +92,34 @@ public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDon
   /** The partition directory of an event time: {@code year=2014/month=04/day=01/hour=10}. */
   public static String partition(java.time.Instant eventTime) {
     ZonedDateTime t = eventTime.atZone(ZoneOffset.UTC);
-    return String.format("year=%04d/month=%02d/day=%02d/hour=%02d", t.getYear(), t.getMonthValue(),
-        t.getDayOfMonth(), t.getHour());
+    return String.format(
+        "year=%04d/month=%02d/day=%02d/hour=%02d",
+        t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
   }
 
   @Override
   public PDone expand(PCollection<ClickEvent> events) {
     settings.validate(); // one rule per check, each message names the option and value
-    return events.apply("AppendAvroByHour", WriteRollingFiles.of(settings, "events", AvroFormat.of(ClickEvent.class),
-        e -> partition(e.getEventTime())));
+    return events.apply(
+        "AppendAvroByHour",
+        WriteRollingFiles.of(
+            settings, "events", AvroFormat.of(ClickEvent.class), e -> partition(e.getEventTime())));
   }
 
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
-    builder.add(DisplayData.item("archivePath", settings.basePath()))
+    builder
+        .add(DisplayData.item("archivePath", settings.basePath()))
         .add(DisplayData.item("rollInterval", settings.rollInterval()))
         .add(DisplayData.item("orphanAge", settings.effectiveOrphanAge()));
   }
 
   /**
-   * The dead letters beside the archive, under {@code base/_deadletter/deadletters-<writerId>-<periodStart>.json},
-   * one JSON object per line ({@code reason, detail, stage, rejectedAt, raw, rawBase64}); written the same way as the
-   * events (no shuffle, durable per bundle, rolled, at least once).
+   * The dead letters beside the archive, under {@code
+   * base/_deadletter/deadletters-<writerId>-<periodStart>.json}, one JSON object per line ({@code
+   * reason, detail, stage, rejectedAt, raw, rawBase64}); written the same way as the events (no
+   * shuffle, durable per bundle, rolled, at least once).
    */
   public PTransform<PCollection<DeadLetter>, PDone> deadLetters() {
     ArchiveSettings s = settings;
@@ -116,8 +127,13 @@ public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDon
       @Override
       public PDone expand(PCollection<DeadLetter> letters) {
         s.validate();
-        return letters.apply("AppendJsonLines", WriteRollingFiles.of(s, "deadletters",
-            JsonLinesFormat.of(WriteArchive::deadLetterJson), d -> DEAD_LETTER_DIR));
+        return letters.apply(
+            "AppendJsonLines",
+            WriteRollingFiles.of(
+                s,
+                "deadletters",
+                JsonLinesFormat.of(WriteArchive::deadLetterJson),
+                d -> DEAD_LETTER_DIR));
       }
     };
   }

@@ -10,10 +10,16 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** The archive in a local directory, bounded and streaming: see {@link ArchiveRoundTrip} for what is checked. */
+/**
+ * The archive in a local directory, bounded and streaming: see {@link ArchiveRoundTrip} for what is
+ * checked.
+ */
 public class ArchiveLocalTest {
   @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
-  @Rule public final transient org.apache.beam.sdk.testing.TestPipeline p = org.apache.beam.sdk.testing.TestPipeline.create();
+
+  @Rule
+  public final transient org.apache.beam.sdk.testing.TestPipeline p =
+      org.apache.beam.sdk.testing.TestPipeline.create();
 
   @After
   public void closeWriters() {

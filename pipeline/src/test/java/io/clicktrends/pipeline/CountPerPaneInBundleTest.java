@@ -17,10 +17,10 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TimestampedValue;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
 
@@ -32,17 +32,29 @@ public class CountPerPaneInBundleTest {
   public void anOldEventBesideALiveOneTicksTwoStretchesNotEveryPaneBetween() {
     long slide = 10_000;
     long live = 1_000 * slide; // pane 1000; the old event is in pane 0, a day-like distance apart
-    PCollection<Long> emitted = p
-        // one element holding both events, split in one step: both reach the counting step in one bundle
-        .apply(Create.of(List.of(List.of(TestEvents.click(EventType.search, "boots", 5L),
-            TestEvents.click(EventType.search, "boots", live + 5))))
-            .withCoder(ListCoder.of(AvroCoder.of(ClickEvent.class))))
-        .apply(FlatMapElements.into(TypeDescriptor.of(ClickEvent.class)).via((List<ClickEvent> events) -> events))
-        .setCoder(AvroCoder.of(ClickEvent.class))
-        .apply(ParDo.of(new CountPerPaneInBundle(List.of(Dimension.search), new RankingShards(2), slide, 0, 3)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()))
-        .apply(Count.globally());
-    // per ring: panes 0..3 and 1000..1003 (a count where the ring has the key, a tick where not): 8 each, 2 rings
+    PCollection<Long> emitted =
+        p
+            // one element holding both events, split in one step: both reach the counting step in
+            // one bundle
+            .apply(
+                Create.of(
+                        List.of(
+                            List.of(
+                                TestEvents.click(EventType.search, "boots", 5L),
+                                TestEvents.click(EventType.search, "boots", live + 5))))
+                    .withCoder(ListCoder.of(AvroCoder.of(ClickEvent.class))))
+            .apply(
+                FlatMapElements.into(TypeDescriptor.of(ClickEvent.class))
+                    .via((List<ClickEvent> events) -> events))
+            .setCoder(AvroCoder.of(ClickEvent.class))
+            .apply(
+                ParDo.of(
+                    new CountPerPaneInBundle(
+                        List.of(Dimension.search), new RankingShards(2), slide, 0, 3)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()))
+            .apply(Count.globally());
+    // per ring: panes 0..3 and 1000..1003 (a count where the ring has the key, a tick where not): 8
+    // each, 2 rings
     PAssert.thatSingleton(emitted).isEqualTo(16L);
     p.run();
   }
@@ -50,14 +62,25 @@ public class CountPerPaneInBundleTest {
   @Test
   public void aLatenessThatIsNotAWholeNumberOfSlidesAlsoTicksEachPanesLatenessMark() {
     long slide = 10_000;
-    PCollection<KV<String, Map<String, Long>>> emitted = p
-        .apply(Create.of(TestEvents.click(EventType.search, "boots", 5L)).withCoder(AvroCoder.of(ClickEvent.class)))
-        .apply(ParDo.of(new CountPerPaneInBundle(List.of(Dimension.search), new RankingShards(1), slide, 3_000, 1)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()));
-    // panes 0 and 1: the count (or a tick) at the pane's last instant, a tick at its mark's last instant
-    PAssert.that(emitted.apply(Reify.timestamps()).apply(MapElements.into(TypeDescriptors.strings())
-            .via((TimestampedValue<KV<String, Map<String, Long>>> t) -> t.getTimestamp().getMillis() + " "
-                + t.getValue().getValue())))
+    PCollection<KV<String, Map<String, Long>>> emitted =
+        p.apply(
+                Create.of(TestEvents.click(EventType.search, "boots", 5L))
+                    .withCoder(AvroCoder.of(ClickEvent.class)))
+            .apply(
+                ParDo.of(
+                    new CountPerPaneInBundle(
+                        List.of(Dimension.search), new RankingShards(1), slide, 3_000, 1)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()));
+    // panes 0 and 1: the count (or a tick) at the pane's last instant, a tick at its mark's last
+    // instant
+    PAssert.that(
+            emitted
+                .apply(Reify.timestamps())
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            (TimestampedValue<KV<String, Map<String, Long>>> t) ->
+                                t.getTimestamp().getMillis() + " " + t.getValue().getValue())))
         .containsInAnyOrder("2999 {}", "9999 {boots=1}", "12999 {}", "19999 {}");
     p.run();
   }

@@ -14,11 +14,20 @@ import java.util.Map;
 import org.joda.time.Duration;
 import org.junit.Test;
 
-/** The incremental engine's saved state: a ring with rising trends survives encoding, and an older layout is refused. */
+/**
+ * The incremental engine's saved state: a ring with rising trends survives encoding, and an older
+ * layout is refused.
+ */
 public class IncrementalStateCoderTest {
   /** 3 panes per window, one pane of lateness, top 2, rising from a count of 2. */
-  private static final TrendConfig CONFIG = TrendConfig.of(Duration.standardSeconds(30), Duration.standardSeconds(10),
-      2, Duration.standardSeconds(10), List.of(Dimension.search)).withRising(2);
+  private static final TrendConfig CONFIG =
+      TrendConfig.of(
+              Duration.standardSeconds(30),
+              Duration.standardSeconds(10),
+              2,
+              Duration.standardSeconds(10),
+              List.of(Dimension.search))
+          .withRising(2);
 
   private static IncrementalState roundTrip(IncrementalState s) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,17 +35,28 @@ public class IncrementalStateCoderTest {
     return IncrementalStateCoder.of().decode(new ByteArrayInputStream(out.toByteArray()));
   }
 
-  /** Rolls panes 0..8 (pane n holds key "k" n times and "old" 9 - n times), encoding and decoding after every pane. */
+  /**
+   * Rolls panes 0..8 (pane n holds key "k" n times and "old" 9 - n times), encoding and decoding
+   * after every pane.
+   */
   private static List<String> roll(boolean encodeEachStep) throws IOException {
     IncrementalState s = IncrementalState.fresh(CONFIG);
     List<String> out = new ArrayList<>();
     for (long n = 0; n < 9; n++) {
       s.ring.addToPane(n, Map.of("k", n + 1, "old", 9 - n));
       if (n == 5) {
-        s.ring.correct(3, Map.of("late", 4L), 5); // dropped by the windows ending with panes 3 and 4
+        s.ring.correct(
+            3, Map.of("late", 4L), 5); // dropped by the windows ending with panes 3 and 4
       }
-      s.ring.advanceTo(n, (last, r) -> out.add(last + " " + TrendText.content(r.total(), r.items()) + " "
-          + TrendText.risingContent(r.total(), r.rising())));
+      s.ring.advanceTo(
+          n,
+          (last, r) ->
+              out.add(
+                  last
+                      + " "
+                      + TrendText.content(r.total(), r.items())
+                      + " "
+                      + TrendText.risingContent(r.total(), r.rising())));
       if (encodeEachStep) {
         s = roundTrip(s);
       }
@@ -51,20 +71,32 @@ public class IncrementalStateCoderTest {
     List<String> kept = roll(false);
     assertEquals(kept, roll(true));
     // window ending with pane 5 (panes 3..5, with the late 4 it keeps) against panes 0..2
-    assertEquals("5 total=34 [k=15, old=15] total=34 rising [late=4/0/" + 4 / Math.sqrt(4) + ", k=15/6/"
-        + 9 / Math.sqrt(21) + "]", kept.get(5));
-    // window ending with pane 7 (panes 5..7) against panes 2..4 without the late 4 (that window dropped it)
-    assertEquals("7 total=30 [k=21, old=9] total=30 rising [k=21/12/" + 9 / Math.sqrt(33) + "]", kept.get(7));
+    assertEquals(
+        "5 total=34 [k=15, old=15] total=34 rising [late=4/0/"
+            + 4 / Math.sqrt(4)
+            + ", k=15/6/"
+            + 9 / Math.sqrt(21)
+            + "]",
+        kept.get(5));
+    // window ending with pane 7 (panes 5..7) against panes 2..4 without the late 4 (that window
+    // dropped it)
+    assertEquals(
+        "7 total=30 [k=21, old=9] total=30 rising [k=21/12/" + 9 / Math.sqrt(33) + "]",
+        kept.get(7));
     assertEquals("recount 7 total=30 rising [k=21/12/" + 9 / Math.sqrt(33) + "]", kept.get(9));
     // window ending with pane 8 (panes 6..8) against panes 3..5, which kept the late 4
-    assertEquals("8 total=30 [k=24, old=6] total=30 rising [k=24/15/" + 9 / Math.sqrt(39) + "]", kept.get(8));
+    assertEquals(
+        "8 total=30 [k=24, old=6] total=30 rising [k=24/15/" + 9 / Math.sqrt(39) + "]",
+        kept.get(8));
   }
 
   @Test
   public void aStateInTheLayoutBeforeRisingTrendsIsRefusedWithAMessage() {
     byte[] layout3 = {3, 0, 0, 0, 3};
-    IOException e = assertThrows(IOException.class,
-        () -> IncrementalStateCoder.of().decode(new ByteArrayInputStream(layout3)));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> IncrementalStateCoder.of().decode(new ByteArrayInputStream(layout3)));
     assertThat(e.getMessage(), containsString("layout 3, this version reads 4"));
   }
 }

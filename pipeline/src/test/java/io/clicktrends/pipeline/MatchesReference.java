@@ -9,9 +9,9 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 /**
  * A {@code PAssert.satisfies} check of an engine's trends against {@link ReferenceComputation}: for
  * every (dimension, window), the last ON_TIME result must equal the reference's {@code Cut.ON_TIME}
- * and the last result the reference's {@code Cut.FINAL}. Used by {@code RandomizedReferenceTest} on the
- * DirectRunner and (through this module's test-jar) by bench's {@code RandomStreamsSparkTest} on the
- * SparkRunner.
+ * and the last result the reference's {@code Cut.FINAL}. Used by {@code RandomizedReferenceTest} on
+ * the DirectRunner and (through this module's test-jar) by bench's {@code RandomStreamsSparkTest}
+ * on the SparkRunner.
  */
 public final class MatchesReference implements SerializableFunction<Iterable<Trend>, Void> {
   private final TreeMap<String, String> expectedOnTime;
@@ -19,12 +19,18 @@ public final class MatchesReference implements SerializableFunction<Iterable<Tre
   private final String config;
   private final boolean lateFirstFiringMayBeLabelledOnTime;
 
-  public MatchesReference(TreeMap<String, String> expectedOnTime, TreeMap<String, String> expectedFinal, String config) {
+  public MatchesReference(
+      TreeMap<String, String> expectedOnTime,
+      TreeMap<String, String> expectedFinal,
+      String config) {
     this(expectedOnTime, expectedFinal, config, false);
   }
 
-  private MatchesReference(TreeMap<String, String> expectedOnTime, TreeMap<String, String> expectedFinal,
-      String config, boolean lateFirstFiringMayBeLabelledOnTime) {
+  private MatchesReference(
+      TreeMap<String, String> expectedOnTime,
+      TreeMap<String, String> expectedFinal,
+      String config,
+      boolean lateFirstFiringMayBeLabelledOnTime) {
     this.expectedOnTime = expectedOnTime;
     this.expectedFinal = expectedFinal;
     this.config = config;
@@ -32,22 +38,25 @@ public final class MatchesReference implements SerializableFunction<Iterable<Tre
   }
 
   /**
-   * For the classic SparkRunner, which labels the first firing of a window ON_TIME even when all its
-   * data arrived late (its timers have no output watermark, so Beam cannot tell the window is late;
-   * apache/beam#23129). Allowed: an ON_TIME result for a window the reference has none for (the
-   * reference engine's windows whose data was all late), and, for a window that has one, an ON_TIME
-   * result equal to the reference's final result (the incremental engine takes such a mislabelled
-   * slide pane for on-time data delivered out of order and restates the windows containing it as
-   * ON_TIME). Every other ON_TIME result, and every final result, must match.
+   * For the classic SparkRunner, which labels the first firing of a window ON_TIME even when all
+   * its data arrived late (its timers have no output watermark, so Beam cannot tell the window is
+   * late; apache/beam#23129). Allowed: an ON_TIME result for a window the reference has none for
+   * (the reference engine's windows whose data was all late), and, for a window that has one, an
+   * ON_TIME result equal to the reference's final result (the incremental engine takes such a
+   * mislabelled slide pane for on-time data delivered out of order and restates the windows
+   * containing it as ON_TIME). Every other ON_TIME result, and every final result, must match.
    */
-  public static MatchesReference onTheSparkRunner(TreeMap<String, String> expectedOnTime,
-      TreeMap<String, String> expectedFinal, String config) {
+  public static MatchesReference onTheSparkRunner(
+      TreeMap<String, String> expectedOnTime,
+      TreeMap<String, String> expectedFinal,
+      String config) {
     return new MatchesReference(expectedOnTime, expectedFinal, config, true);
   }
 
   @Override
   public Void apply(Iterable<Trend> trends) {
-    // A window's ON_TIME result is its last ON_TIME pane (an engine may restate it), its final result its last pane.
+    // A window's ON_TIME result is its last ON_TIME pane (an engine may restate it), its final
+    // result its last pane.
     Map<String, Trend> lastOnTime = new HashMap<>();
     Map<String, Trend> last = new HashMap<>();
     for (Trend t : trends) {
@@ -86,7 +95,15 @@ public final class MatchesReference implements SerializableFunction<Iterable<Tre
         diff.append("\n  ").append(id).append(": expected ").append(e).append(", got ").append(a);
       }
     }
-    throw new AssertionError(what + " results differ from the reference for " + config + " in " + shown
-        + " of " + ids.size() + " windows:" + diff);
+    throw new AssertionError(
+        what
+            + " results differ from the reference for "
+            + config
+            + " in "
+            + shown
+            + " of "
+            + ids.size()
+            + " windows:"
+            + diff);
   }
 }

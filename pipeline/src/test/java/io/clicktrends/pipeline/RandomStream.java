@@ -16,9 +16,9 @@ import org.joda.time.Instant;
 
 /**
  * A seeded random stream with its watermark: events drift forward in event time, most arrive in
- * order, some out of order but ahead of the watermark, some late within the allowed lateness and some
- * beyond it. The same stream is rendered as a {@link TestStream} and as {@link Arrival}s for the
- * reference computation, so both see the same watermark at every arrival. Public for bench's
+ * order, some out of order but ahead of the watermark, some late within the allowed lateness and
+ * some beyond it. The same stream is rendered as a {@link TestStream} and as {@link Arrival}s for
+ * the reference computation, so both see the same watermark at every arrival. Public for bench's
  * {@code RandomStreamsSparkTest}, which replays the same stream on the SparkRunner.
  */
 public final class RandomStream {
@@ -27,14 +27,17 @@ public final class RandomStream {
   public final TestStream<ClickEvent> testStream;
 
   /**
-   * A stream whose settings (window, slide, K, a whole number of slides of lateness) are drawn from the seed too, with
-   * rising trends on.
+   * A stream whose settings (window, slide, K, a whole number of slides of lateness) are drawn from
+   * the seed too, with rising trends on.
    */
   public RandomStream(long seed) {
     this(new Random(seed));
   }
 
-  /** A stream for the given settings; late events are drawn relative to its allowed lateness, whatever it is. */
+  /**
+   * A stream for the given settings; late events are drawn relative to its allowed lateness,
+   * whatever it is.
+   */
   public RandomStream(long seed, TrendConfig config) {
     this(new Random(seed), config);
   }
@@ -47,10 +50,17 @@ public final class RandomStream {
     long slide = (1 + r.nextInt(6)) * 10_000L; // 10 s .. 60 s
     int panes = 1 + r.nextInt(6);
     long lateness = r.nextInt(4) * slide;
-    List<Dimension> dims = List.of(Dimension.add_to_cart, Dimension.search, Dimension.category_view);
-    // rising trends on, with a least count of 1 to 3 (small streams: low enough that keys are listed)
-    return TrendConfig.of(Duration.millis(slide * panes), Duration.millis(slide), 1 + r.nextInt(4),
-        Duration.millis(lateness), dims).withRising(1 + (int) (slide / 10_000) % 3);
+    List<Dimension> dims =
+        List.of(Dimension.add_to_cart, Dimension.search, Dimension.category_view);
+    // rising trends on, with a least count of 1 to 3 (small streams: low enough that keys are
+    // listed)
+    return TrendConfig.of(
+            Duration.millis(slide * panes),
+            Duration.millis(slide),
+            1 + r.nextInt(4),
+            Duration.millis(lateness),
+            dims)
+        .withRising(1 + (int) (slide / 10_000) % 3);
   }
 
   private RandomStream(Random r, TrendConfig config) {
@@ -60,7 +70,9 @@ public final class RandomStream {
     long lateness = config.allowedLateness().getMillis();
     int events = 150 + r.nextInt(150);
     Zipf keys = new Zipf(5 + r.nextInt(30), 0.5 + r.nextDouble());
-    EventType[] types = {EventType.add_to_cart, EventType.search, EventType.category_view, EventType.purchase};
+    EventType[] types = {
+      EventType.add_to_cart, EventType.search, EventType.category_view, EventType.purchase
+    };
     long clock = 1_396_346_400_000L + r.nextInt(1_000_000); // 2014-04-01T10:00Z plus up to ~17 min
     long watermark = Long.MIN_VALUE;
     TestStream.Builder<ClickEvent> b = TestStream.create(AvroCoder.of(ClickEvent.class));
@@ -73,11 +85,20 @@ public final class RandomStream {
       } else if (kind < 0.85) {
         t = Math.max(watermark + 1, clock - r.nextInt((int) slide)); // out of order, not late
       } else if (kind < 0.95) {
-        t = watermark - 1 - r.nextInt((int) Math.max(1, lateness + slide)); // late, often within lateness
+        t =
+            watermark
+                - 1
+                - r.nextInt((int) Math.max(1, lateness + slide)); // late, often within lateness
       } else {
-        t = watermark - 1 - lateness - slide * panes - r.nextInt((int) slide); // beyond the lateness
+        t =
+            watermark
+                - 1
+                - lateness
+                - slide * panes
+                - r.nextInt((int) slide); // beyond the lateness
       }
-      ClickEvent e = ClickstreamGenerator.event(i, t, types[r.nextInt(types.length)], keys.sample(r), 1);
+      ClickEvent e =
+          ClickstreamGenerator.event(i, t, types[r.nextInt(types.length)], keys.sample(r), 1);
       b = b.addElements(TimestampedValue.of(e, new Instant(t)));
       arrivals.add(new Arrival(e, watermark));
       if (r.nextDouble() < 0.15) {

@@ -23,9 +23,9 @@ import org.junit.runners.Parameterized.Parameters;
 
 /**
  * Random streams (sizes, slides, K, skew, out-of-order and late events all drawn from a seed): for
- * every (dimension, window) the ON_TIME result and the last result must equal the plain-Java
- * {@link ReferenceComputation} on the same arrivals and watermarks; and the same events read as a
- * bounded input must give the reference's results with nothing late.
+ * every (dimension, window) the ON_TIME result and the last result must equal the plain-Java {@link
+ * ReferenceComputation} on the same arrivals and watermarks; and the same events read as a bounded
+ * input must give the reference's results with nothing late.
  */
 @RunWith(Parameterized.class)
 public class RandomizedReferenceTest {
@@ -45,9 +45,14 @@ public class RandomizedReferenceTest {
     return cases;
   }
 
-  @Parameter(0) public Engine engine;
-  @Parameter(1) public long seed;
-  @Parameter(2) public int shards;
+  @Parameter(0)
+  public Engine engine;
+
+  @Parameter(1)
+  public long seed;
+
+  @Parameter(2)
+  public int shards;
 
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
@@ -59,9 +64,11 @@ public class RandomizedReferenceTest {
     TreeMap<String, String> expectedFinal =
         new TreeMap<>(ReferenceComputation.compute(stream.arrivals, stream.config, Cut.FINAL));
 
-    PCollection<Trend> trends = p.apply(stream.testStream)
-        .apply(ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(shards));
-    PAssert.that(trends).satisfies(new MatchesReference(expectedOnTime, expectedFinal, stream.config.toString()));
+    PCollection<Trend> trends =
+        p.apply(stream.testStream)
+            .apply(ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(shards));
+    PAssert.that(trends)
+        .satisfies(new MatchesReference(expectedOnTime, expectedFinal, stream.config.toString()));
     p.run();
   }
 
@@ -76,13 +83,17 @@ public class RandomizedReferenceTest {
     List<TimestampedValue<ClickEvent>> events = new ArrayList<>();
     for (Arrival a : stream.arrivals) {
       allOnTime.add(new Arrival(a.event(), Long.MIN_VALUE));
-      events.add(TimestampedValue.of(a.event(), new Instant(a.event().getEventTime().toEpochMilli())));
+      events.add(
+          TimestampedValue.of(a.event(), new Instant(a.event().getEventTime().toEpochMilli())));
     }
-    TreeMap<String, String> expected = new TreeMap<>(ReferenceComputation.compute(allOnTime, stream.config, Cut.ON_TIME));
+    TreeMap<String, String> expected =
+        new TreeMap<>(ReferenceComputation.compute(allOnTime, stream.config, Cut.ON_TIME));
 
-    PCollection<Trend> trends = p.apply(Create.timestamped(events).withCoder(AvroCoder.of(ClickEvent.class)))
-        .apply(ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(shards));
-    PAssert.that(trends).satisfies(new MatchesReference(expected, expected, stream.config + " (bounded)"));
+    PCollection<Trend> trends =
+        p.apply(Create.timestamped(events).withCoder(AvroCoder.of(ClickEvent.class)))
+            .apply(ComputeTrends.of(stream.config).withEngine(engine).withRankingShards(shards));
+    PAssert.that(trends)
+        .satisfies(new MatchesReference(expected, expected, stream.config + " (bounded)"));
     p.run();
   }
 }

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.values.TimestampedValue;
 
-/** Hand-made events for tests: {@code TestEvents.click(EventType.add_to_cart, "p1", "2014-04-01T10:00:05Z")}. */
+/**
+ * Hand-made events for tests: {@code TestEvents.click(EventType.add_to_cart, "p1",
+ * "2014-04-01T10:00:05Z")}.
+ */
 final class TestEvents {
   private static final AtomicLong IDS = new AtomicLong();
 
@@ -18,12 +21,13 @@ final class TestEvents {
 
   /** An event whose dimension key is {@code key} (productId, category or query by type). */
   static ClickEvent click(EventType type, String key, long eventTimeMillis) {
-    ClickEvent.Builder b = ClickEvent.newBuilder()
-        .setEventId("t-" + IDS.incrementAndGet())
-        .setEventTime(Instant.ofEpochMilli(eventTimeMillis))
-        .setType(type)
-        .setSessionId("s-1")
-        .setIngestTime(Instant.ofEpochMilli(eventTimeMillis));
+    ClickEvent.Builder b =
+        ClickEvent.newBuilder()
+            .setEventId("t-" + IDS.incrementAndGet())
+            .setEventTime(Instant.ofEpochMilli(eventTimeMillis))
+            .setType(type)
+            .setSessionId("s-1")
+            .setIngestTime(Instant.ofEpochMilli(eventTimeMillis));
     switch (type) {
       case search:
         b.setQuery(key);

@@ -27,8 +27,14 @@ public class TrendConfigTest {
     assertEquals(60, c.panesPerWindow());
     assertEquals(10, c.topK());
     assertEquals(Duration.standardMinutes(1), c.allowedLateness());
-    assertEquals(List.of(Dimension.add_to_cart, Dimension.search, Dimension.category_view,
-        Dimension.product_view, Dimension.purchase), c.dimensions());
+    assertEquals(
+        List.of(
+            Dimension.add_to_cart,
+            Dimension.search,
+            Dimension.category_view,
+            Dimension.product_view,
+            Dimension.purchase),
+        c.dimensions());
   }
 
   @Test
@@ -38,7 +44,8 @@ public class TrendConfigTest {
     assertEquals(3, parse("--risingMinCount=3").risingMinCount());
     assertEquals(false, parse("--rising=false").rising());
     assertEquals(0, parse("--rising=false").risingMinCount());
-    assertThat(error("--risingMinCount=0"), containsString("--risingMinCount=0 must be at least 1"));
+    assertThat(
+        error("--risingMinCount=0"), containsString("--risingMinCount=0 must be at least 1"));
   }
 
   @Test
@@ -48,13 +55,19 @@ public class TrendConfigTest {
     assertEquals(Duration.standardHours(1), Durations.parse("x", "1h"));
     assertEquals(Duration.standardMinutes(10), Durations.parse("x", "PT10M"));
     assertEquals(Duration.millis(1500), Durations.parse("x", "1500ms"));
-    TrendConfig c = parse("--windowSize=PT1H", "--windowSlide=90s", "--dimensions=search,add_to_cart", "--topK=3");
+    TrendConfig c =
+        parse(
+            "--windowSize=PT1H",
+            "--windowSlide=90s",
+            "--dimensions=search,add_to_cart",
+            "--topK=3");
     assertEquals(40, c.panesPerWindow());
     assertEquals(List.of(Dimension.search, Dimension.add_to_cart), c.dimensions());
   }
 
   @Test
-  public void aLateEventCorrectsAWindowWhileTheWatermarkIsAtMostItsEndMinusOneMillisecondPlusTheLateness() {
+  public void
+      aLateEventCorrectsAWindowWhileTheWatermarkIsAtMostItsEndMinusOneMillisecondPlusTheLateness() {
     long end = Durations.parse("x", "PT10M").getMillis();
     assertEquals(end - 1 + 60_000, parse("--windowSlide=5m").latenessDeadline(end));
     assertEquals(end - 1 + 7_000, parse("--allowedLateness=7s").latenessDeadline(end));
@@ -66,10 +79,16 @@ public class TrendConfigTest {
     assertThat(error("--windowSize=ten minutes"), containsString("--windowSize=ten minutes"));
     assertThat(error("--windowSlide=0s"), containsString("--windowSlide=0s must be positive"));
     assertThat(error("--windowSlide=-5s"), containsString("--windowSlide=-5s"));
-    assertThat(error("--windowSize=1m", "--windowSlide=2m"), containsString("--windowSlide=2m is longer than --windowSize=1m"));
-    assertThat(error("--windowSize=10m", "--windowSlide=7m"), containsString("--windowSize=10m is not a multiple of --windowSlide=7m"));
+    assertThat(
+        error("--windowSize=1m", "--windowSlide=2m"),
+        containsString("--windowSlide=2m is longer than --windowSize=1m"));
+    assertThat(
+        error("--windowSize=10m", "--windowSlide=7m"),
+        containsString("--windowSize=10m is not a multiple of --windowSlide=7m"));
     assertThat(error("--topK=0"), containsString("--topK=0 must be at least 1"));
-    assertThat(error("--dimensions=search,add_to_kart"), containsString("unknown dimension \"add_to_kart\""));
+    assertThat(
+        error("--dimensions=search,add_to_kart"),
+        containsString("unknown dimension \"add_to_kart\""));
     assertThat(error("--dimensions=search,search"), containsString("\"search\" twice"));
   }
 }

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 import org.junit.Rule;
 import org.junit.Test;
@@ -25,7 +25,9 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameter;
 import org.junit.runners.Parameterized.Parameters;
 
-/** Real clicks: four hours of the YOOCHOOSE sample through each engine, against the reference loop. */
+/**
+ * Real clicks: four hours of the YOOCHOOSE sample through each engine, against the reference loop.
+ */
 @RunWith(Parameterized.class)
 public class YoochooseSampleTest {
   @Parameters(name = "{0}")
@@ -41,7 +43,8 @@ public class YoochooseSampleTest {
   public void fourHoursOfRealClicksMatchTheReference() {
     Instant from = Instant.parse("2014-04-01T06:00:00Z");
     Instant to = Instant.parse("2014-04-01T10:00:00Z");
-    // Replayed as a stream, in event-time order, the watermark 5 s behind the newest event every 50 events.
+    // Replayed as a stream, in event-time order, the watermark 5 s behind the newest event every 50
+    // events.
     List<ClickEvent> clicks = new ArrayList<>();
     for (ClickEvent e : YoochooseSample.readSorted(YoochooseSample.locate())) {
       if (!e.getEventTime().isBefore(from) && e.getEventTime().isBefore(to)) {
@@ -59,17 +62,30 @@ public class YoochooseSampleTest {
         timed.add(TestEvents.timed(e));
         arrivals.add(new Arrival(e, watermark));
       }
-      stream = stream.addElements(timed.get(0), timed.subList(1, timed.size()).toArray(new org.apache.beam.sdk.values.TimestampedValue[0]));
+      stream =
+          stream.addElements(
+              timed.get(0),
+              timed
+                  .subList(1, timed.size())
+                  .toArray(new org.apache.beam.sdk.values.TimestampedValue[0]));
       watermark = batch.get(batch.size() - 1).getEventTime().toEpochMilli() - 5000;
       stream = stream.advanceWatermarkTo(new org.joda.time.Instant(watermark));
     }
-    TrendConfig config = TrendConfig.of(Duration.standardMinutes(10), Duration.standardMinutes(1), 5,
-        Duration.standardMinutes(1), List.of(Dimension.product_view));
-    TreeMap<String, String> onTime = new TreeMap<>(ReferenceComputation.compute(arrivals, config, Cut.ON_TIME));
-    TreeMap<String, String> fin = new TreeMap<>(ReferenceComputation.compute(arrivals, config, Cut.FINAL));
+    TrendConfig config =
+        TrendConfig.of(
+            Duration.standardMinutes(10),
+            Duration.standardMinutes(1),
+            5,
+            Duration.standardMinutes(1),
+            List.of(Dimension.product_view));
+    TreeMap<String, String> onTime =
+        new TreeMap<>(ReferenceComputation.compute(arrivals, config, Cut.ON_TIME));
+    TreeMap<String, String> fin =
+        new TreeMap<>(ReferenceComputation.compute(arrivals, config, Cut.FINAL));
 
-    PCollection<Trend> trends = p.apply(stream.advanceWatermarkToInfinity())
-        .apply(ComputeTrends.of(config).withEngine(engine));
+    PCollection<Trend> trends =
+        p.apply(stream.advanceWatermarkToInfinity())
+            .apply(ComputeTrends.of(config).withEngine(engine));
     PAssert.that(trends).satisfies(new MatchesReference(onTime, fin, config.toString()));
     p.run();
   }

@@ -10,20 +10,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/clicktrends agent}: a Flume agent alone, with the shipped configuration
- * ({@code io-flume/conf/clicktrends-agent.properties}) or another one, as on a web host in production: sources for
- * clicks (Avro, HTTP, optionally access logs), the ETL step, the dead-letter files and the SparkSink the pipeline pulls
- * from. Runs until SIGTERM, which stops it cleanly (the file channels keep what was not yet pulled).
+ * {@code bin/clicktrends agent}: a Flume agent alone, with the shipped configuration ({@code
+ * io-flume/conf/clicktrends-agent.properties}) or another one, as on a web host in production:
+ * sources for clicks (Avro, HTTP, optionally access logs), the ETL step, the dead-letter files and
+ * the SparkSink the pipeline pulls from. Runs until SIGTERM, which stops it cleanly (the file
+ * channels keep what was not yet pulled).
  */
-@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    showDefaultValues = true,
     description = "A Clicktrends Flume agent alone (for the web hosts of a production layout).")
 public final class AgentCommand implements Callable<Integer> {
-  @Option(names = "--dataDir", paramLabel = "DIR", description = "File channels, dead letters, access-log positions.")
+  @Option(
+      names = "--dataDir",
+      paramLabel = "DIR",
+      description = "File channels, dead letters, access-log positions.")
   Path dataDir = Path.of("clicktrends-data/flume");
 
-  @Option(names = "--listen", paramLabel = "ADDRESS", description = "Address the sources and the SparkSink bind:"
-      + " 127.0.0.1 for this host only; the host's private address so that Spark executors can pull (the SparkSink"
-      + " has no authentication: never a public interface).")
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDRESS",
+      description =
+          "Address the sources and the SparkSink bind:"
+              + " 127.0.0.1 for this host only; the host's private address so that Spark executors can pull (the SparkSink"
+              + " has no authentication: never a public interface).")
   String listen = "127.0.0.1";
 
   @Option(names = "--avroPort", paramLabel = "N", description = "Avro source port.")
@@ -35,17 +47,29 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--sparkSinkPort", paramLabel = "N", description = "SparkSink port.")
   int sparkSinkPort = 41416;
 
-  @Option(names = "--monitoringPort", paramLabel = "N", description = "Flume's HTTP monitoring (every counter group,"
-      + " the ETL step's valid / dead-lettered per reason / ignored among them, as JSON at /metrics) on this port;"
-      + " 0 = off. Flume's monitoring server listens on every interface (41417 is the documented port).")
+  @Option(
+      names = "--monitoringPort",
+      paramLabel = "N",
+      description =
+          "Flume's HTTP monitoring (every counter group,"
+              + " the ETL step's valid / dead-lettered per reason / ignored among them, as JSON at /metrics) on this port;"
+              + " 0 = off. Flume's monitoring server listens on every interface (41417 is the documented port).")
   int monitoringPort;
 
-  @Option(names = "--accessLogs", paramLabel = "REGEX", description = "Also tail access logs: files matching this"
-      + " regular expression (e.g. /var/log/nginx/access\\.log).")
+  @Option(
+      names = "--accessLogs",
+      paramLabel = "REGEX",
+      description =
+          "Also tail access logs: files matching this"
+              + " regular expression (e.g. /var/log/nginx/access\\.log).")
   String accessLogs;
 
-  @Option(names = "--agentConfig", paramLabel = "FILE", description = "A Flume properties file to use instead of the"
-      + " shipped one (its $${...} placeholders are filled from these options).")
+  @Option(
+      names = "--agentConfig",
+      paramLabel = "FILE",
+      description =
+          "A Flume properties file to use instead of the"
+              + " shipped one (its $${...} placeholders are filled from these options).")
   Path agentConfig;
 
   public static void main(String[] args) {
@@ -62,11 +86,20 @@ public final class AgentCommand implements Callable<Integer> {
     LocalSystem.requireFree(address, httpPort, "the HTTP source", "--httpPort");
     LocalSystem.requireFree(address, sparkSinkPort, "the SparkSink", "--sparkSinkPort");
     if (monitoringPort != 0) { // Flume's monitoring server binds every interface
-      LocalSystem.requireFree(InetAddress.getByName("0.0.0.0"), monitoringPort, "Flume's monitoring",
+      LocalSystem.requireFree(
+          InetAddress.getByName("0.0.0.0"),
+          monitoringPort,
+          "Flume's monitoring",
           "--monitoringPort");
     }
-    FlumeAgent.Builder b = FlumeAgent.builder().dataDir(dataDir).bind(listen).monitoringPort(monitoringPort)
-        .avroPort(avroPort).httpPort(httpPort).sparkSinkPort(sparkSinkPort);
+    FlumeAgent.Builder b =
+        FlumeAgent.builder()
+            .dataDir(dataDir)
+            .bind(listen)
+            .monitoringPort(monitoringPort)
+            .avroPort(avroPort)
+            .httpPort(httpPort)
+            .sparkSinkPort(sparkSinkPort);
     if (accessLogs != null) {
       b.accessLogs(accessLogs);
     }
@@ -75,12 +108,21 @@ public final class AgentCommand implements Callable<Integer> {
     }
     FlumeAgent agent = b.build().start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      agent.stop();
-      stopped.countDown();
-    }, "flume-agent-stop"));
-    System.err.printf("clicktrends agent: Avro %s:%d, HTTP %s, SparkSink %s, data %s%n", listen, agent.avroPort(),
-        agent.httpEndpoint(), agent.sparkSinkAddress(), dataDir.toAbsolutePath());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.stop();
+                  stopped.countDown();
+                },
+                "flume-agent-stop"));
+    System.err.printf(
+        "clicktrends agent: Avro %s:%d, HTTP %s, SparkSink %s, data %s%n",
+        listen,
+        agent.avroPort(),
+        agent.httpEndpoint(),
+        agent.sparkSinkAddress(),
+        dataDir.toAbsolutePath());
     stopped.await();
     return 0;
   }

@@ -3,15 +3,16 @@ package io.clicktrends.runner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The parts of a running {@code local} system, which live and die together: any part may {@link #fail} (the first
- * failure wins and is what {@link #firstFailure()} completes with), and {@link #stopAll} stops the started parts,
- * each in its own thread, within one overall deadline (a part that does not stop in time is left to the JVM's exit).
+ * The parts of a running {@code local} system, which live and die together: any part may {@link
+ * #fail} (the first failure wins and is what {@link #firstFailure()} completes with), and {@link
+ * #stopAll} stops the started parts, each in its own thread, within one overall deadline (a part
+ * that does not stop in time is left to the JVM's exit).
  */
 final class Parts {
   /** A started part and how to stop it. */
@@ -43,9 +44,9 @@ final class Parts {
   }
 
   /**
-   * Stops every started part, all at once (a runner's cancel can take most of the deadline, and the agent's file
-   * channels and the child JVM must still get their turn); returns false if some did not stop within
-   * {@code deadline}.
+   * Stops every started part, all at once (a runner's cancel can take most of the deadline, and the
+   * agent's file channels and the child JVM must still get their turn); returns false if some did
+   * not stop within {@code deadline}.
    */
   boolean stopAll(Duration deadline) {
     stopping = true;
@@ -53,13 +54,16 @@ final class Parts {
     List<Thread> stops = new ArrayList<>();
     synchronized (this) {
       for (Part p : started) {
-        Thread t = new Thread(() -> {
-          try {
-            p.stopper().stop();
-          } catch (Exception e) {
-            System.err.println("clicktrends local: stopping the " + p.name() + ": " + e);
-          }
-        }, "stop-" + p.name());
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    p.stopper().stop();
+                  } catch (Exception e) {
+                    System.err.println("clicktrends local: stopping the " + p.name() + ": " + e);
+                  }
+                },
+                "stop-" + p.name());
         t.setDaemon(true);
         t.start();
         stops.add(t);
@@ -74,8 +78,10 @@ final class Parts {
         Thread.currentThread().interrupt();
       }
       if (t.isAlive()) {
-        System.err.println("clicktrends local: " + t.getName().substring("stop-".length())
-            + " did not stop in time; leaving it to the exit");
+        System.err.println(
+            "clicktrends local: "
+                + t.getName().substring("stop-".length())
+                + " did not stop in time; leaving it to the exit");
         all = false;
       }
     }

@@ -35,9 +35,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Sends a clickstream file to a Flume agent in event-time order, at N times real time, with a progress
- * line: {@code bin/clicktrends replay FILE [--speed N] [--to avro://host:41414 | http://host:41415]}.
- * Each event goes as its JSON form, exactly as the tracker would send it.
+ * Sends a clickstream file to a Flume agent in event-time order, at N times real time, with a
+ * progress line: {@code bin/clicktrends replay FILE [--speed N] [--to avro://host:41414 |
+ * http://host:41415]}. Each event goes as its JSON form, exactly as the tracker would send it.
  */
 public final class Replay {
   private static final int BATCH = 100;
@@ -51,7 +51,8 @@ public final class Replay {
       throw new IllegalArgumentException("--speed=" + speed + " must be positive");
     }
     if (!"avro".equals(to.getScheme()) && !"http".equals(to.getScheme())) {
-      throw new IllegalArgumentException("--to=" + to + " must be avro://host:port or http://host:port");
+      throw new IllegalArgumentException(
+          "--to=" + to + " must be avro://host:port or http://host:port");
     }
     this.events = events;
     this.speed = speed;
@@ -59,9 +60,10 @@ public final class Replay {
   }
 
   /**
-   * Reads a JSON-lines or YOOCHOOSE TSV file, sorted by event time; a line that is not a valid click is reported (a
-   * count per reason on stderr) and skipped, and the rest go on: no one line (bad UTF-8, a value out of range, two
-   * objects) stops the replay. A leading byte-order mark is ignored.
+   * Reads a JSON-lines or YOOCHOOSE TSV file, sorted by event time; a line that is not a valid
+   * click is reported (a count per reason on stderr) and skipped, and the rest go on: no one line
+   * (bad UTF-8, a value out of range, two objects) stops the replay. A leading byte-order mark is
+   * ignored.
    */
   public static List<ClickEvent> read(Path file) {
     byte[] bytes;
@@ -73,16 +75,18 @@ public final class Replay {
     Map<String, Integer> skipped = new TreeMap<>();
     List<ClickEvent> out = read(bytes, System.currentTimeMillis(), skipped);
     if (!skipped.isEmpty()) {
-      System.err.printf("replay: skipped %d lines of %s that are not valid clicks: %s%n",
+      System.err.printf(
+          "replay: skipped %d lines of %s that are not valid clicks: %s%n",
           skipped.values().stream().mapToInt(Integer::intValue).sum(), file, skipped);
     }
     return out;
   }
 
   /**
-   * The valid clicks of a file's bytes, sorted by event time; {@code skipped} gets a count per reason of the others.
-   * Lines end at LF (a CR before it is whitespace); each is decoded as strict UTF-8 on its own, so one bad byte costs
-   * its line only (Files.readAllLines would throw for the whole file).
+   * The valid clicks of a file's bytes, sorted by event time; {@code skipped} gets a count per
+   * reason of the others. Lines end at LF (a CR before it is whitespace); each is decoded as strict
+   * UTF-8 on its own, so one bad byte costs its line only (Files.readAllLines would throw for the
+   * whole file).
    */
   static List<ClickEvent> read(byte[] bytes, long nowMillis, Map<String, Integer> skipped) {
     List<ClickEvent> out = new ArrayList<>();
@@ -94,13 +98,18 @@ public final class Replay {
       }
       ParseResult r;
       try {
-        String line = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+        String line =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes, start, end - start))
+                .toString();
         r = ParseClickLines.parseLine(line, nowMillis);
       } catch (CharacterCodingException e) {
         r = ParseResult.rejected(RejectReason.INVALID_UTF8, "line is not valid UTF-8");
-      } catch (RuntimeException e) { // parseLine never throws; if it ever does, it costs this line only
+      } catch (
+          RuntimeException e) { // parseLine never throws; if it ever does, it costs this line only
         r = ParseResult.rejected(Rejection.internalError("Replay", e));
       }
       start = end + 1;
@@ -136,7 +145,8 @@ public final class Replay {
             sender.send(batch);
             batch.clear();
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(waitNanos); // pacing, not synchronisation
+          java.util.concurrent.locks.LockSupport.parkNanos(
+              waitNanos); // pacing, not synchronisation
         }
         batch.add(e);
         if (batch.size() == BATCH) {
@@ -147,8 +157,9 @@ public final class Replay {
         if (now - lastProgress > 1_000_000_000L || i == events.size() - 1) {
           lastProgress = now;
           double secs = (now - start) / 1e9;
-          System.err.printf("\rreplay: %,d/%,d events  %,.0f events/s  event time %s   ", i + 1, events.size(),
-              (i + 1) / Math.max(secs, 1e-3), e.getEventTime());
+          System.err.printf(
+              "\rreplay: %,d/%,d events  %,.0f events/s  event time %s   ",
+              i + 1, events.size(), (i + 1) / Math.max(secs, 1e-3), e.getEventTime());
         }
       }
       if (!batch.isEmpty()) {
@@ -168,7 +179,9 @@ public final class Replay {
     private final RpcClient client;
 
     AvroSender(URI to) {
-      client = RpcClientFactory.getDefaultInstance(to.getHost(), to.getPort() < 0 ? 41414 : to.getPort(), BATCH);
+      client =
+          RpcClientFactory.getDefaultInstance(
+              to.getHost(), to.getPort() < 0 ? 41414 : to.getPort(), BATCH);
     }
 
     @Override
@@ -192,7 +205,9 @@ public final class Replay {
     private final URI endpoint;
 
     HttpSender(URI to) {
-      endpoint = URI.create("http://" + to.getHost() + ":" + (to.getPort() < 0 ? 41415 : to.getPort()) + "/");
+      endpoint =
+          URI.create(
+              "http://" + to.getHost() + ":" + (to.getPort() < 0 ? 41415 : to.getPort()) + "/");
     }
 
     @Override
@@ -201,10 +216,13 @@ public final class Replay {
       for (int i = 0; i < batch.size(); i++) {
         body.append(i == 0 ? "" : ",").append(ClickEventJson.toJson(batch.get(i)));
       }
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(endpoint)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
         throw new IOException("HTTP source answered " + r.statusCode() + ": " + r.body());
       }
@@ -222,18 +240,29 @@ public final class Replay {
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true, showDefaultValues = true,
-      description = "Sends a clickstream file (JSON lines or YOOCHOOSE TSV) to a Flume agent in event-time order, at"
-          + " N times real time; lines that are not valid clicks are counted per reason and skipped.")
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      showDefaultValues = true,
+      description =
+          "Sends a clickstream file (JSON lines or YOOCHOOSE TSV) to a Flume agent in event-time order, at"
+              + " N times real time; lines that are not valid clicks are counted per reason and skipped.")
   static final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The clickstream file.")
     Path file;
 
-    @Option(names = "--speed", paramLabel = "N", description = "Times real time (event-time gaps are divided by it).")
+    @Option(
+        names = "--speed",
+        paramLabel = "N",
+        description = "Times real time (event-time gaps are divided by it).")
     double speed = 600;
 
-    @Option(names = "--to", paramLabel = "URI", description = "avro://host:port (the agent's Avro source) or"
-        + " http://host:port (its HTTP source).")
+    @Option(
+        names = "--to",
+        paramLabel = "URI",
+        description =
+            "avro://host:port (the agent's Avro source) or"
+                + " http://host:port (its HTTP source).")
     URI to = URI.create("avro://127.0.0.1:41414");
 
     @Override
@@ -241,10 +270,16 @@ public final class Replay {
       if (!Files.isReadable(file)) {
         throw new IllegalArgumentException(file + ": no such readable file");
       }
-      Replay replay = new Replay(List.of(), speed, to); // validates --speed and --to before the file is read
+      Replay replay =
+          new Replay(List.of(), speed, to); // validates --speed and --to before the file is read
       List<ClickEvent> events = read(file);
-      System.err.printf("replay: %,d events from %s to %s at %sx, event time %s .. %s%n", events.size(), file, to,
-          speed, events.isEmpty() ? "-" : events.get(0).getEventTime(),
+      System.err.printf(
+          "replay: %,d events from %s to %s at %sx, event time %s .. %s%n",
+          events.size(),
+          file,
+          to,
+          speed,
+          events.isEmpty() ? "-" : events.get(0).getEventTime(),
           events.isEmpty() ? "-" : events.get(events.size() - 1).getEventTime());
       try {
         new Replay(events, replay.speed, to).run();

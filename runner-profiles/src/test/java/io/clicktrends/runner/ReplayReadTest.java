@@ -14,13 +14,20 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.Test;
 
-/** Issue #11 on {@code bin/clicktrends replay}'s reader: one bad line costs that line, never the replay. */
+/**
+ * Issue #11 on {@code bin/clicktrends replay}'s reader: one bad line costs that line, never the
+ * replay.
+ */
 public class ReplayReadTest {
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   private static String click(String id, Object eventTime) {
     String t = eventTime instanceof String ? "\"" + eventTime + "\"" : String.valueOf(eventTime);
-    return "{\"eventId\":\"" + id + "\",\"eventTime\":" + t + ",\"type\":\"search\",\"sessionId\":\"s\",\"query\":\"q\"}";
+    return "{\"eventId\":\""
+        + id
+        + "\",\"eventTime\":"
+        + t
+        + ",\"type\":\"search\",\"sessionId\":\"s\",\"query\":\"q\"}";
   }
 
   private static byte[] bytes(byte[] prefix, String text) throws Exception {
@@ -34,13 +41,18 @@ public class ReplayReadTest {
     return events.stream().map(ClickEvent::getEventId).collect(Collectors.toList());
   }
 
-  /** Item 4: the first of two events used to be skipped when the file starts with a byte-order mark. */
+  /**
+   * Item 4: the first of two events used to be skipped when the file starts with a byte-order mark.
+   */
   @Test
   public void aFileStartingWithAByteOrderMarkKeepsItsFirstEvent() throws Exception {
     long now = System.currentTimeMillis();
     Map<String, Integer> skipped = new TreeMap<>();
-    List<ClickEvent> events = Replay.read(bytes(BOM, click("first", now) + "\r\n" + click("second", now + 1) + "\n"),
-        now, skipped);
+    List<ClickEvent> events =
+        Replay.read(
+            bytes(BOM, click("first", now) + "\r\n" + click("second", now + 1) + "\n"),
+            now,
+            skipped);
     assertThat(ids(events), equalTo(List.of("first", "second")));
     assertThat(skipped, equalTo(Map.of()));
   }
@@ -50,13 +62,25 @@ public class ReplayReadTest {
   public void anOutOfRangeEventTimeIsSkippedAndTheReplayCarriesOn() throws Exception {
     long now = System.currentTimeMillis();
     Map<String, Integer> skipped = new TreeMap<>();
-    List<ClickEvent> events = Replay.read(bytes(new byte[0], click("ok-1", now) + "\n"
-        + click("bad", "+1000000000-01-01T00:00:00Z") + "\n" + click("ok-2", now + 1000)), now, skipped);
+    List<ClickEvent> events =
+        Replay.read(
+            bytes(
+                new byte[0],
+                click("ok-1", now)
+                    + "\n"
+                    + click("bad", "+1000000000-01-01T00:00:00Z")
+                    + "\n"
+                    + click("ok-2", now + 1000)),
+            now,
+            skipped);
     assertThat(ids(events), equalTo(List.of("ok-1", "ok-2")));
     assertThat(skipped, equalTo(Map.of("TIMESTAMP_IN_FUTURE", 1)));
   }
 
-  /** Items 2 and 3's kinds: invalid UTF-8 in one line, two objects on one line, every fuzzed field value. */
+  /**
+   * Items 2 and 3's kinds: invalid UTF-8 in one line, two objects on one line, every fuzzed field
+   * value.
+   */
   @Test
   public void noLineStopsTheReplay() throws Exception {
     long now = System.currentTimeMillis();
@@ -72,6 +96,8 @@ public class ReplayReadTest {
     assertThat(skipped.get("MALFORMED_JSON") >= 1, equalTo(true));
     assertThat(skipped.get("INVALID_UTF8"), equalTo(1));
     assertThat(skipped.containsKey("INTERNAL_ERROR"), equalTo(false));
-    assertThat(skipped.values().stream().mapToInt(Integer::intValue).sum() + events.size(), equalTo(fuzz.size() + 2));
+    assertThat(
+        skipped.values().stream().mapToInt(Integer::intValue).sum() + events.size(),
+        equalTo(fuzz.size() + 2));
   }
 }

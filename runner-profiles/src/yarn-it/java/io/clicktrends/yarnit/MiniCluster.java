@@ -1,11 +1,16 @@
 package io.clicktrends.yarnit;
 
-// YARN check harness for run.sh (not part of the build): MiniDFSCluster + MiniYARNCluster in one JVM.
-//   java -cp <minicluster-pom.xml class path> io.clicktrends.yarnit.MiniCluster <confDir> <dfsBaseDir>
+// YARN check harness for run.sh (not part of the build): MiniDFSCluster + MiniYARNCluster in one
+// JVM.
+//   java -cp <minicluster-pom.xml class path> io.clicktrends.yarnit.MiniCluster <confDir>
+// <dfsBaseDir>
 // MiniYARNCluster puts its node manager's directories under the system property test.build.data.
-// Writes into confDir: core-site.xml and yarn-site.xml, then READY ("<hdfs uri> <rm address> <ms to start>");
-// every 250 ms, apps (one "<application id> <state> <name>" line per application). While confDir/kill-apps exists,
-// every unfinished application is killed. On SIGTERM it kills the applications and waits for their containers to end.
+// Writes into confDir: core-site.xml and yarn-site.xml, then READY ("<hdfs uri> <rm address> <ms to
+// start>");
+// every 250 ms, apps (one "<application id> <state> <name>" line per application). While
+// confDir/kill-apps exists,
+// every unfinished application is killed. On SIGTERM it kills the applications and waits for their
+// containers to end.
 import java.nio.file.*;
 import java.util.*;
 import org.apache.hadoop.conf.Configuration;
@@ -19,16 +24,22 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.nodemanager.containermanager.container.ContainerState;
 
 public class MiniCluster {
-  private static final EnumSet<YarnApplicationState> LIVE = EnumSet.of(YarnApplicationState.NEW,
-      YarnApplicationState.NEW_SAVING, YarnApplicationState.SUBMITTED, YarnApplicationState.ACCEPTED,
-      YarnApplicationState.RUNNING);
+  private static final EnumSet<YarnApplicationState> LIVE =
+      EnumSet.of(
+          YarnApplicationState.NEW,
+          YarnApplicationState.NEW_SAVING,
+          YarnApplicationState.SUBMITTED,
+          YarnApplicationState.ACCEPTED,
+          YarnApplicationState.RUNNING);
 
   private static volatile boolean stopping;
 
   public static void main(String[] a) {
     try {
       run(a);
-    } catch (Throwable t) { // the Hadoop services' threads would keep a failed start alive: exit, run.sh notices
+    } catch (
+        Throwable t) { // the Hadoop services' threads would keep a failed start alive: exit, run.sh
+      // notices
       t.printStackTrace();
       System.exit(1);
     }
@@ -48,7 +59,8 @@ public class MiniCluster {
     conf.setInt("yarn.scheduler.minimum-allocation-mb", 256);
     conf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
     conf.setBoolean("yarn.nodemanager.pmem-check-enabled", false);
-    conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.5");
+    conf.set(
+        "yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.5");
     MiniYARNCluster yarn = new MiniYARNCluster("clicktrends", 1, 1, 1);
     yarn.init(conf);
     yarn.start();
@@ -56,14 +68,17 @@ public class MiniCluster {
     while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")
         || yarn.getResourceManager().getRMContext().getRMNodes().isEmpty()) {
       if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("YARN: no ResourceManager address or NodeManager after 60 s");
+        throw new IllegalStateException(
+            "YARN: no ResourceManager address or NodeManager after 60 s");
       }
       Thread.sleep(100); // polling: the RM has no "node registered" callback for us
     }
 
     Configuration out = new Configuration(yarn.getConfig());
-    // MiniDFSCluster sets StaticMapping, a class of Hadoop's test jar: a Spark application master does not have it.
-    out.set(CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY,
+    // MiniDFSCluster sets StaticMapping, a class of Hadoop's test jar: a Spark application master
+    // does not have it.
+    out.set(
+        CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY,
         "org.apache.hadoop.net.ScriptBasedMapping");
     for (String name : new String[] {"core-site.xml", "yarn-site.xml"}) {
       try (var os = Files.newOutputStream(confDir.resolve(name))) {
@@ -74,19 +89,30 @@ public class MiniCluster {
     YarnClient client = YarnClient.createYarnClient();
     client.init(out);
     client.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping = true;
-      try {
-        killLive(client);
-        awaitContainersDone(yarn, 30_000);
-      } catch (Exception e) {
-        e.printStackTrace();
-      }
-      // No yarn.stop() or dfs.shutdown(): they spend ~20 s and ~30 s on internal timeouts, and all that matters is
-      // that no container process outlives us; run.sh deletes the data.
-    }));
-    writeAtomically(confDir, "READY", dfs.getFileSystem().getUri() + " " + out.get(YarnConfiguration.RM_ADDRESS) + " "
-        + (System.currentTimeMillis() - t0) + "\n");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping = true;
+                  try {
+                    killLive(client);
+                    awaitContainersDone(yarn, 30_000);
+                  } catch (Exception e) {
+                    e.printStackTrace();
+                  }
+                  // No yarn.stop() or dfs.shutdown(): they spend ~20 s and ~30 s on internal
+                  // timeouts, and all that matters is
+                  // that no container process outlives us; run.sh deletes the data.
+                }));
+    writeAtomically(
+        confDir,
+        "READY",
+        dfs.getFileSystem().getUri()
+            + " "
+            + out.get(YarnConfiguration.RM_ADDRESS)
+            + " "
+            + (System.currentTimeMillis() - t0)
+            + "\n");
     System.out.println("READY " + Files.readString(confDir.resolve("READY")).trim());
 
     Path killRequest = confDir.resolve("kill-apps");
@@ -94,8 +120,12 @@ public class MiniCluster {
       try {
         StringBuilder apps = new StringBuilder();
         for (ApplicationReport r : client.getApplications()) {
-          apps.append(r.getApplicationId()).append(' ').append(r.getYarnApplicationState()).append(' ')
-              .append(r.getName()).append('\n');
+          apps.append(r.getApplicationId())
+              .append(' ')
+              .append(r.getYarnApplicationState())
+              .append(' ')
+              .append(r.getName())
+              .append('\n');
         }
         writeAtomically(confDir, "apps", apps.toString());
         if (Files.exists(killRequest)) killLive(client);
@@ -113,7 +143,8 @@ public class MiniCluster {
     }
   }
 
-  private static void awaitContainersDone(MiniYARNCluster yarn, long millis) throws InterruptedException {
+  private static void awaitContainersDone(MiniYARNCluster yarn, long millis)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;
     while (yarn.getNodeManager(0).getNMContext().getContainers().values().stream()
         .anyMatch(c -> c.getContainerState() != ContainerState.DONE)) {
@@ -129,6 +160,10 @@ public class MiniCluster {
   private static void writeAtomically(Path dir, String name, String content) throws Exception {
     Path tmp = dir.resolve(name + ".tmp");
     Files.writeString(tmp, content);
-    Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        dir.resolve(name),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -1,12 +1,18 @@
 package io.clicktrends.yarnit;
 
-// For run.sh (not part of the build): waits until the trends TrendWatch received equal the reference computation
-// (ReferenceComputation: a plain loop over the replayed file) for the first N windows in window-end order, across
-// all dimensions, and writes the verdict to resultFile: "OK <n> windows up to <end> equal the reference" or
-// "FAIL <what differs>" after the deadline. The replay sends in event-time order and allowedLateness is 0, so every
-// window's one ON_TIME pane holds all of its events. Taking the first N, not whatever arrived, catches windows that
+// For run.sh (not part of the build): waits until the trends TrendWatch received equal the
+// reference computation
+// (ReferenceComputation: a plain loop over the replayed file) for the first N windows in window-end
+// order, across
+// all dimensions, and writes the verdict to resultFile: "OK <n> windows up to <end> equal the
+// reference" or
+// "FAIL <what differs>" after the deadline. The replay sends in event-time order and
+// allowedLateness is 0, so every
+// window's one ON_TIME pane holds all of its events. Taking the first N, not whatever arrived,
+// catches windows that
 // never come (e.g. events dropped as late at the start), not only wrong counts.
-//   java -cp <runner-profiles class path> io.clicktrends.yarnit.TrendCheck <clicks file> <jsonFile> <N> <deadline s> <resultFile>
+//   java -cp <runner-profiles class path> io.clicktrends.yarnit.TrendCheck <clicks file> <jsonFile>
+// <N> <deadline s> <resultFile>
 //       <pipeline options...>   (the window options the pipeline ran with)
 import io.clicktrends.pipeline.ReferenceComputation;
 import io.clicktrends.pipeline.TrendConfig;
@@ -28,18 +34,23 @@ public class TrendCheck {
     int n = Integer.parseInt(a[2]);
     long deadline = System.currentTimeMillis() + Long.parseLong(a[3]) * 1000;
     Path result = Path.of(a[4]);
-    TrendOptions options = PipelineOptionsFactory.fromArgs(Arrays.copyOfRange(a, 5, a.length)).withoutStrictParsing()
-        .as(TrendOptions.class);
+    TrendOptions options =
+        PipelineOptionsFactory.fromArgs(Arrays.copyOfRange(a, 5, a.length))
+            .withoutStrictParsing()
+            .as(TrendOptions.class);
     TrendConfig config = TrendConfig.from(options);
 
     List<ReferenceComputation.Arrival> arrivals = new ArrayList<>();
     for (ClickEvent e : Replay.read(clicks)) {
       arrivals.add(new ReferenceComputation.Arrival(e, Long.MIN_VALUE));
     }
-    Map<String, String> all = ReferenceComputation.compute(arrivals, config, ReferenceComputation.Cut.FINAL);
+    Map<String, String> all =
+        ReferenceComputation.compute(arrivals, config, ReferenceComputation.Cut.FINAL);
     // window ids end with "<start>/<end>" in ISO-8601 UTC, which sorts as time does
     List<String> byEnd = new ArrayList<>(all.keySet());
-    byEnd.sort(Comparator.comparing((String id) -> id.substring(id.lastIndexOf('/') + 1)).thenComparing(id -> id));
+    byEnd.sort(
+        Comparator.comparing((String id) -> id.substring(id.lastIndexOf('/') + 1))
+            .thenComparing(id -> id));
     String lastEnd = end(byEnd.get(Math.min(n, byEnd.size()) - 1));
     TreeMap<String, String> expected = new TreeMap<>();
     for (String id : byEnd) {
@@ -61,12 +72,14 @@ public class TrendCheck {
           }
           String id = TrendText.windowId(t);
           if (end(id).compareTo(lastEnd) <= 0) {
-            actual.put(id, TrendText.content(t)); // the last pane of a window wins, as on the dashboard
+            actual.put(
+                id, TrendText.content(t)); // the last pane of a window wins, as on the dashboard
           }
         }
       }
       if (actual.equals(expected)) {
-        write(result, "OK " + expected.size() + " windows up to " + lastEnd + " equal the reference");
+        write(
+            result, "OK " + expected.size() + " windows up to " + lastEnd + " equal the reference");
         return;
       }
       if (System.currentTimeMillis() > deadline) {
@@ -94,9 +107,20 @@ public class TrendCheck {
     }
     List<String> extra = new ArrayList<>(actual.keySet());
     extra.removeAll(expected.keySet());
-    return expected.size() + " windows expected, " + actual.size() + " received; " + missing.size() + " missing "
-        + missing.subList(0, Math.min(5, missing.size())) + "; " + wrong.size() + " differ "
-        + wrong.subList(0, Math.min(3, wrong.size())) + "; " + extra.size() + " not in the reference "
+    return expected.size()
+        + " windows expected, "
+        + actual.size()
+        + " received; "
+        + missing.size()
+        + " missing "
+        + missing.subList(0, Math.min(5, missing.size()))
+        + "; "
+        + wrong.size()
+        + " differ "
+        + wrong.subList(0, Math.min(3, wrong.size()))
+        + "; "
+        + extra.size()
+        + " not in the reference "
         + extra.subList(0, Math.min(3, extra.size()));
   }
 

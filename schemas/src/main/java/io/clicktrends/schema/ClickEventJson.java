@@ -11,25 +11,30 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The JSON form of a click as browsers and JSON-lines files send it, and its conversion to a validated
- * {@link ClickEvent}.
+ * The JSON form of a click as browsers and JSON-lines files send it, and its conversion to a
+ * validated {@link ClickEvent}.
  *
- * <pre>{"eventId":"optional","eventTime":1396437466940 or "2014-04-02T11:17:46.940Z","type":"search",
- *  "sessionId":"s-1","query":"red shoes","url":"...","referrer":"...","userAgent":"...","userId":null}</pre>
+ * <pre>
+ * {"eventId":"optional","eventTime":1396437466940 or "2014-04-02T11:17:46.940Z","type":"search",
+ *  "sessionId":"s-1","query":"red shoes","url":"...","referrer":"...","userAgent":"...","userId":null}
+ * </pre>
  *
- * <p>Unknown fields are ignored so trackers can send extra context without breaking ingest. One input holds exactly one
- * JSON object (a leading UTF-8 byte-order mark is ignored); anything after it but whitespace makes it MALFORMED_JSON.
- * No method here throws for any input: each bad value becomes a {@link Rejection} that names the field.
+ * <p>Unknown fields are ignored so trackers can send extra context without breaking ingest. One
+ * input holds exactly one JSON object (a leading UTF-8 byte-order mark is ignored); anything after
+ * it but whitespace makes it MALFORMED_JSON. No method here throws for any input: each bad value
+ * becomes a {@link Rejection} that names the field.
  */
 public final class ClickEventJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  // One record is one JSON value: whatever follows it ("{...}{...}", "[...] garbage") is an error, never dropped.
-  private static final ObjectReader ONE_VALUE = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  // One record is one JSON value: whatever follows it ("{...}{...}", "[...] garbage") is an error,
+  // never dropped.
+  private static final ObjectReader ONE_VALUE =
+      MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   private ClickEventJson() {}
@@ -40,8 +45,8 @@ public final class ClickEventJson {
   }
 
   /**
-   * Parses one JSON object from raw bytes: strict UTF-8, a leading byte-order mark ignored, nothing but whitespace
-   * after the object. Never throws: every bad input is a rejection.
+   * Parses one JSON object from raw bytes: strict UTF-8, a leading byte-order mark ignored, nothing
+   * but whitespace after the object. Never throws: every bad input is a rejection.
    *
    * @param ingestTimeMillis the server's clock now, epoch milliseconds (becomes {@code ingestTime})
    * @param maxClockSkewMillis how far ahead of it the event time may be, milliseconds
@@ -50,23 +55,31 @@ public final class ClickEventJson {
     String text;
     try {
       int from = startsWithBom(body) ? UTF8_BOM.length : 0;
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body, from, body.length - from))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body, from, body.length - from))
+              .toString();
     } catch (CharacterCodingException e) {
-      return ParseResult.rejected(RejectReason.INVALID_UTF8, "body is not valid UTF-8: " + e.getMessage());
+      return ParseResult.rejected(
+          RejectReason.INVALID_UTF8, "body is not valid UTF-8: " + e.getMessage());
     }
     return parse(text, ingestTimeMillis, maxClockSkewMillis);
   }
 
   /** True if {@code bytes} starts with the UTF-8 byte-order mark EF BB BF. */
   public static boolean startsWithBom(byte[] bytes) {
-    return bytes.length >= 3 && bytes[0] == UTF8_BOM[0] && bytes[1] == UTF8_BOM[1] && bytes[2] == UTF8_BOM[2];
+    return bytes.length >= 3
+        && bytes[0] == UTF8_BOM[0]
+        && bytes[1] == UTF8_BOM[1]
+        && bytes[2] == UTF8_BOM[2];
   }
 
-  /** {@code text} without a leading byte-order mark (U+FEFF): editors put one at the start of files. */
+  /**
+   * {@code text} without a leading byte-order mark (U+FEFF): editors put one at the start of files.
+   */
   public static String withoutBom(String text) {
     return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
@@ -77,8 +90,9 @@ public final class ClickEventJson {
   }
 
   /**
-   * Parses one JSON object (a leading byte-order mark ignored; nothing but whitespace may follow the object). Never
-   * throws: every bad input is a rejection, {@link RejectReason#INTERNAL_ERROR} for an unforeseen exception.
+   * Parses one JSON object (a leading byte-order mark ignored; nothing but whitespace may follow
+   * the object). Never throws: every bad input is a rejection, {@link RejectReason#INTERNAL_ERROR}
+   * for an unforeseen exception.
    */
   public static ParseResult parse(String json, long ingestTimeMillis, long maxClockSkewMillis) {
     try {
@@ -89,8 +103,10 @@ public final class ClickEventJson {
         return ParseResult.rejected(RejectReason.MALFORMED_JSON, jsonError(e));
       }
       if (node == null || node.isMissingNode() || !node.isObject()) {
-        return ParseResult.rejected(RejectReason.MALFORMED_JSON, "expected a JSON object, got "
-            + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));
+        return ParseResult.rejected(
+            RejectReason.MALFORMED_JSON,
+            "expected a JSON object, got "
+                + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));
       }
       return fromNode((ObjectNode) node, ingestTimeMillis, maxClockSkewMillis);
     } catch (RuntimeException e) {
@@ -99,21 +115,33 @@ public final class ClickEventJson {
   }
 
   /**
-   * What is wrong with a JSON text, and where: "not valid JSON at line 2, column 1 (char 27): ...". Trailing content
-   * after the first value says so.
+   * What is wrong with a JSON text, and where: "not valid JSON at line 2, column 1 (char 27): ...".
+   * Trailing content after the first value says so.
    */
   public static String jsonError(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()
-        + (at.getCharOffset() >= 0 ? " (char " + at.getCharOffset() + ")" : "");
+    String where =
+        at == null
+            ? ""
+            : " at line "
+                + at.getLineNr()
+                + ", column "
+                + at.getColumnNr()
+                + (at.getCharOffset() >= 0 ? " (char " + at.getCharOffset() + ")" : "");
     String message = e.getOriginalMessage();
     if (message != null && message.startsWith("Trailing token")) {
-      return "content after the first JSON value" + where + ": one record holds one JSON value (" + message + ")";
+      return "content after the first JSON value"
+          + where
+          + ": one record holds one JSON value ("
+          + message
+          + ")";
     }
     return "not valid JSON" + where + ": " + message;
   }
 
-  /** {@link #fromNode(ObjectNode, long, long)} with {@link ClickEventRules#DEFAULT_MAX_CLOCK_SKEW}. */
+  /**
+   * {@link #fromNode(ObjectNode, long, long)} with {@link ClickEventRules#DEFAULT_MAX_CLOCK_SKEW}.
+   */
   public static ParseResult fromNode(ObjectNode node, long ingestTimeMillis) {
     return fromNode(node, ingestTimeMillis, ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis());
   }
@@ -124,7 +152,8 @@ public final class ClickEventJson {
    * @param ingestTimeMillis the server's clock now, epoch milliseconds (becomes {@code ingestTime})
    * @param maxClockSkewMillis how far ahead of it the event time may be, milliseconds
    */
-  public static ParseResult fromNode(ObjectNode node, long ingestTimeMillis, long maxClockSkewMillis) {
+  public static ParseResult fromNode(
+      ObjectNode node, long ingestTimeMillis, long maxClockSkewMillis) {
     try {
       return convert(node, ingestTimeMillis, maxClockSkewMillis);
     } catch (RuntimeException e) {
@@ -132,7 +161,8 @@ public final class ClickEventJson {
     }
   }
 
-  private static ParseResult convert(ObjectNode node, long ingestTimeMillis, long maxClockSkewMillis) {
+  private static ParseResult convert(
+      ObjectNode node, long ingestTimeMillis, long maxClockSkewMillis) {
     ClickEvent.Builder b = ClickEvent.newBuilder();
     try {
       String eventId = optionalString(node, "eventId");
@@ -176,7 +206,10 @@ public final class ClickEventJson {
         .orElseGet(() -> ParseResult.valid(event));
   }
 
-  /** The JSON object for {@code event} (the inverse of {@link #parse(String, long)}; ingestTime omitted). */
+  /**
+   * The JSON object for {@code event} (the inverse of {@link #parse(String, long)}; ingestTime
+   * omitted).
+   */
   public static String toJson(ClickEvent event) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("eventId", event.getEventId());
@@ -212,32 +245,38 @@ public final class ClickEventJson {
   }
 
   /**
-   * The event time of an integral epoch-milliseconds number or an ISO-8601 instant string. A time outside the range
-   * of epoch milliseconds (a number beyond a long, a date in year 1e9) is out of range, not an overflow: the rules
-   * reject it as too old or in the future, naming eventTime.
+   * The event time of an integral epoch-milliseconds number or an ISO-8601 instant string. A time
+   * outside the range of epoch milliseconds (a number beyond a long, a date in year 1e9) is out of
+   * range, not an overflow: the rules reject it as too old or in the future, naming eventTime.
    */
   private static Instant eventTime(JsonNode time) throws BadField {
     if (time.isIntegralNumber()) {
       if (!time.canConvertToLong()) {
         boolean negative = time.bigIntegerValue().signum() < 0;
-        throw new BadField(negative ? RejectReason.TIMESTAMP_TOO_OLD : RejectReason.TIMESTAMP_IN_FUTURE,
+        throw new BadField(
+            negative ? RejectReason.TIMESTAMP_TOO_OLD : RejectReason.TIMESTAMP_IN_FUTURE,
             "eventTime " + quote(time.asText()) + " is out of the range of epoch milliseconds");
       }
       return Instant.ofEpochMilli(time.longValue());
     }
     if (time.isNumber()) {
-      throw new BadField(RejectReason.WRONG_TYPE,
+      throw new BadField(
+          RejectReason.WRONG_TYPE,
           "eventTime " + quote(time.asText()) + " is not whole epoch milliseconds");
     }
     if (time.isTextual()) {
       try {
         return Instant.parse(time.textValue());
       } catch (DateTimeException e) { // DateTimeParseException, and any range error of the parse
-        throw new BadField(RejectReason.WRONG_TYPE, "eventTime " + quote(time.textValue())
-            + " is neither epoch milliseconds nor an ISO-8601 instant");
+        throw new BadField(
+            RejectReason.WRONG_TYPE,
+            "eventTime "
+                + quote(time.textValue())
+                + " is neither epoch milliseconds nor an ISO-8601 instant");
       }
     }
-    throw new BadField(RejectReason.WRONG_TYPE,
+    throw new BadField(
+        RejectReason.WRONG_TYPE,
         "eventTime must be epoch milliseconds or an ISO-8601 string, got " + time.getNodeType());
   }
 
@@ -251,7 +290,8 @@ public final class ClickEventJson {
       if (v.isIntegralNumber() && !field.equals("type")) {
         return v.asText();
       }
-      throw new BadField(RejectReason.WRONG_TYPE, field + " must be a string, got " + v.getNodeType());
+      throw new BadField(
+          RejectReason.WRONG_TYPE, field + " must be a string, got " + v.getNodeType());
     }
     return v.textValue();
   }

@@ -12,11 +12,14 @@ public final class Rejection implements Serializable {
 
   public Rejection(RejectReason reason, String detail) {
     this.reason = Objects.requireNonNull(reason);
-    // A detail may quote the offending value; unpaired surrogates in it would break the UTF-8 writers downstream.
+    // A detail may quote the offending value; unpaired surrogates in it would break the UTF-8
+    // writers downstream.
     this.detail = ClickEventRules.withoutLoneSurrogates(Objects.requireNonNull(detail));
   }
 
-  /** The {@link RejectReason#INTERNAL_ERROR} for an unexpected exception while processing one input. */
+  /**
+   * The {@link RejectReason#INTERNAL_ERROR} for an unexpected exception while processing one input.
+   */
   public static Rejection internalError(String where, RuntimeException e) {
     return new Rejection(RejectReason.INTERNAL_ERROR, where + " threw " + e);
   }

@@ -12,24 +12,28 @@ import java.util.List;
 /**
  * The Trend wire format on RabbitMQ and WebSocket (see schemas/README.md), a count trend:
  *
- * <pre>{"dimension":"add_to_cart","windowStart":"2014-04-01T10:00:00Z","windowEnd":"2014-04-01T10:10:00Z",
+ * <pre>
+ * {"dimension":"add_to_cart","windowStart":"2014-04-01T10:00:00Z","windowEnd":"2014-04-01T10:10:00Z",
  *  "total":1234,"items":[{"key":"214716935","count":42}],"timing":"ON_TIME","paneIndex":0,"kind":"top",
  *  "emittedAt":"2014-04-01T10:10:05.120Z"}</pre>
  *
- * and a rising trend of the same window, whose items also carry {@code previous} (the count in the previous window
- * {@code [windowStart - windowSize, windowStart)}) and {@code score} ({@code (count - previous) / sqrt(count +
- * previous)}, a double):
+ * and a rising trend of the same window, whose items also carry {@code previous} (the count in the
+ * previous window {@code [windowStart - windowSize, windowStart)}) and {@code score} ({@code (count
+ * - previous) / sqrt(count + previous)}, a double):
  *
- * <pre>{..."items":[{"key":"214716935","count":42,"previous":3,"score":5.7}],"timing":"ON_TIME","paneIndex":0,
+ * <pre>
+ * {..."items":[{"key":"214716935","count":42,"previous":3,"score":5.7}],"timing":"ON_TIME","paneIndex":0,
  *  "kind":"rising",...}</pre>
  *
- * Times are ISO-8601 UTC. Readers must ignore fields they do not know; a trend without {@code kind} is a count trend.
+ * Times are ISO-8601 UTC. Readers must ignore fields they do not know; a trend without {@code kind}
+ * is a count trend.
  */
 public final class TrendJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** {@code kind} of a count trend: the K highest counts. */
   public static final String TOP = "top";
+
   /** {@code kind} of a rising trend: the K highest rises against the previous window. */
   public static final String RISING = "rising";
 
@@ -48,7 +52,11 @@ public final class TrendJson {
     ArrayNode items = n.putArray("items");
     if (RISING.equals(trend.getKind())) {
       for (RisingItem item : trend.getRising()) {
-        items.addObject().put("key", item.getKey()).put("count", item.getCount()).put("previous", item.getPrevious())
+        items
+            .addObject()
+            .put("key", item.getKey())
+            .put("count", item.getCount())
+            .put("previous", item.getPrevious())
             .put("score", item.getScore());
       }
     } else {
@@ -79,7 +87,8 @@ public final class TrendJson {
     JsonNode kindNode = n.get("kind");
     String kind = kindNode == null || kindNode.isNull() ? TOP : kindNode.asText();
     if (!TOP.equals(kind) && !RISING.equals(kind)) {
-      throw new IllegalArgumentException("trend field kind must be \"top\" or \"rising\", not \"" + kind + "\"");
+      throw new IllegalArgumentException(
+          "trend field kind must be \"top\" or \"rising\", not \"" + kind + "\"");
     }
     JsonNode arr = required(n, "items");
     if (!arr.isArray()) {
@@ -90,7 +99,12 @@ public final class TrendJson {
       long count = required(item, "count").asLong();
       items.add(new TrendItem(key, count));
       if (RISING.equals(kind)) {
-        rising.add(new RisingItem(key, count, required(item, "previous").asLong(), required(item, "score").asDouble()));
+        rising.add(
+            new RisingItem(
+                key,
+                count,
+                required(item, "previous").asLong(),
+                required(item, "score").asDouble()));
       }
     }
     JsonNode pane = n.get("paneIndex");
@@ -109,15 +123,24 @@ public final class TrendJson {
   }
 
   /**
-   * The RabbitMQ message id: {@code <dimension>/<windowEnd millis>/<timing>/<pane index>} for a count trend, with
-   * {@code /rising} appended for a rising trend (its pane indexes are its own, so the suffix keeps the ids apart).
+   * The RabbitMQ message id: {@code <dimension>/<windowEnd millis>/<timing>/<pane index>} for a
+   * count trend, with {@code /rising} appended for a rising trend (its pane indexes are its own, so
+   * the suffix keeps the ids apart).
    */
   public static String messageId(Trend trend) {
-    return trend.getDimension() + "/" + trend.getWindowEnd().toEpochMilli() + "/" + trend.getTiming()
-        + "/" + trend.getPaneIndex() + (RISING.equals(trend.getKind()) ? "/rising" : "");
+    return trend.getDimension()
+        + "/"
+        + trend.getWindowEnd().toEpochMilli()
+        + "/"
+        + trend.getTiming()
+        + "/"
+        + trend.getPaneIndex()
+        + (RISING.equals(trend.getKind()) ? "/rising" : "");
   }
 
-  /** Whether {@code trend} is a rising trend ({@code "kind":"rising"}) rather than a count trend. */
+  /**
+   * Whether {@code trend} is a rising trend ({@code "kind":"rising"}) rather than a count trend.
+   */
   public static boolean isRising(Trend trend) {
     return RISING.equals(trend.getKind());
   }
@@ -135,7 +158,8 @@ public final class TrendJson {
     try {
       return Instant.parse(text);
     } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("trend field " + field + " is not an ISO-8601 instant: " + text, e);
+      throw new IllegalArgumentException(
+          "trend field " + field + " is not an ISO-8601 instant: " + text, e);
     }
   }
 }

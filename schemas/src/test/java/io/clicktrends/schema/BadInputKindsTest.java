@@ -12,14 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.Test;
 
-/** Issue #11, items 1 to 5, at the JSON codec and the shared rules: every path to a ClickEvent goes through these. */
+/**
+ * Issue #11, items 1 to 5, at the JSON codec and the shared rules: every path to a ClickEvent goes
+ * through these.
+ */
 public class BadInputKindsTest {
   private static final long NOW = Instant.parse("2014-04-01T10:00:00Z").toEpochMilli();
   private static final long SKEW = ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis();
 
   private static String click(Object eventTime) {
     String t = eventTime instanceof String ? "\"" + eventTime + "\"" : String.valueOf(eventTime);
-    return "{\"eventId\":\"e\",\"eventTime\":" + t + ",\"type\":\"search\",\"sessionId\":\"s\",\"query\":\"boots\"}";
+    return "{\"eventId\":\"e\",\"eventTime\":"
+        + t
+        + ",\"type\":\"search\",\"sessionId\":\"s\",\"query\":\"boots\"}";
   }
 
   private static Rejection reject(String json) {
@@ -44,12 +49,17 @@ public class BadInputKindsTest {
     assertEquals(RejectReason.TIMESTAMP_IN_FUTURE, reject(click(NOW + SKEW + 1)).reason());
     assertTrue(ClickEventJson.parse(click(NOW + 3_600_000), NOW, 3_600_000).isValid());
     assertFalse(ClickEventJson.parse(click(NOW + 1), NOW, 0).isValid());
-    // The server clock is the earlier of ingestTime and the checker's clock: an event stamped by an agent whose own
+    // The server clock is the earlier of ingestTime and the checker's clock: an event stamped by an
+    // agent whose own
     // clock is a day fast is still bounded by the pipeline's clock.
     ClickEvent e = ClickEventJson.parse(click(NOW), NOW).event();
-    ClickEvent agentAhead = ClickEvent.newBuilder(e).setEventTime(Instant.ofEpochMilli(NOW + 86_400_000L))
-        .setIngestTime(Instant.ofEpochMilli(NOW + 86_400_000L)).build();
-    assertEquals(RejectReason.TIMESTAMP_IN_FUTURE, ClickEventRules.check(agentAhead, NOW).get().reason());
+    ClickEvent agentAhead =
+        ClickEvent.newBuilder(e)
+            .setEventTime(Instant.ofEpochMilli(NOW + 86_400_000L))
+            .setIngestTime(Instant.ofEpochMilli(NOW + 86_400_000L))
+            .build();
+    assertEquals(
+        RejectReason.TIMESTAMP_IN_FUTURE, ClickEventRules.check(agentAhead, NOW).get().reason());
   }
 
   // Item 2: a value out of range is a dead letter naming the field, never an exception.
@@ -59,9 +69,14 @@ public class BadInputKindsTest {
     Rejection r = reject(click("+1000000000-01-01T00:00:00Z"));
     assertEquals(RejectReason.TIMESTAMP_IN_FUTURE, r.reason());
     assertThat(r.detail(), startsWith("eventTime +1000000000-01-01T00:00:00Z"));
-    assertEquals(RejectReason.TIMESTAMP_TOO_OLD, reject(click("-1000000000-01-01T00:00:00Z")).reason());
-    assertEquals(RejectReason.TIMESTAMP_IN_FUTURE, reject(click(new java.math.BigInteger("99999999999999999999999"))).reason());
-    assertEquals(RejectReason.TIMESTAMP_TOO_OLD, reject(click(new java.math.BigInteger("-99999999999999999999999"))).reason());
+    assertEquals(
+        RejectReason.TIMESTAMP_TOO_OLD, reject(click("-1000000000-01-01T00:00:00Z")).reason());
+    assertEquals(
+        RejectReason.TIMESTAMP_IN_FUTURE,
+        reject(click(new java.math.BigInteger("99999999999999999999999"))).reason());
+    assertEquals(
+        RejectReason.TIMESTAMP_TOO_OLD,
+        reject(click(new java.math.BigInteger("-99999999999999999999999"))).reason());
     assertEquals(RejectReason.TIMESTAMP_IN_FUTURE, reject(click(Long.MAX_VALUE)).reason());
     assertEquals(RejectReason.TIMESTAMP_TOO_OLD, reject(click(Long.MIN_VALUE)).reason());
   }
@@ -78,7 +93,8 @@ public class BadInputKindsTest {
         assertFalse(json + " -> " + r, r.rejection().detail().isEmpty());
       } else {
         // what passes is encodable: the same JSON again, unchanged
-        assertEquals(r.event(), ClickEventJson.parse(ClickEventJson.toJson(r.event()), NOW).event());
+        assertEquals(
+            r.event(), ClickEventJson.parse(ClickEventJson.toJson(r.event()), NOW).event());
         assertEquals(-1, ClickEventRules.invalidUnicodeAt(r.event().getQuery()));
       }
     }
@@ -89,10 +105,13 @@ public class BadInputKindsTest {
 
   @Test
   public void contentAfterTheFirstValueIsMalformedNamingThePosition() {
-    String nd = click(NOW).replace("\"e\"", "\"nd-1\"") + "\n" + click(NOW).replace("\"e\"", "\"nd-2\"");
+    String nd =
+        click(NOW).replace("\"e\"", "\"nd-1\"") + "\n" + click(NOW).replace("\"e\"", "\"nd-2\"");
     Rejection two = reject(nd);
     assertEquals(RejectReason.MALFORMED_JSON, two.reason());
-    assertThat(two.detail(), containsString("content after the first JSON value at line 2, column 1 (char 93)"));
+    assertThat(
+        two.detail(),
+        containsString("content after the first JSON value at line 2, column 1 (char 93)"));
     Rejection garbage = reject(click(NOW) + " garbage");
     assertEquals(RejectReason.MALFORMED_JSON, garbage.reason());
     assertThat(garbage.detail(), containsString("column"));
@@ -114,7 +133,8 @@ public class BadInputKindsTest {
     assertEquals("boots", ClickEventJson.parse(withBom, NOW).event().getQuery());
     assertEquals("boots", ClickEventJson.parse("\uFEFF" + click(NOW), NOW).event().getQuery());
     // only a leading one: inside a value it is text like any other
-    assertEquals("\uFEFFboots",
+    assertEquals(
+        "\uFEFFboots",
         ClickEventJson.parse(click(NOW).replace("boots", "\uFEFFboots"), NOW).event().getQuery());
   }
 
@@ -126,13 +146,19 @@ public class BadInputKindsTest {
     Rejection r = reject(lone);
     assertEquals(RejectReason.INVALID_UNICODE, r.reason());
     assertThat(r.detail(), containsString("query holds an unpaired surrogate U+D800 at index 0"));
-    assertEquals(RejectReason.INVALID_UNICODE, reject(click(NOW).replace("boots", "abc\\uDC00")).reason());
-    assertEquals(RejectReason.INVALID_UNICODE, reject(click(NOW).replace("boots", "a\\uFFFDc")).reason());
-    assertEquals(RejectReason.INVALID_UNICODE,
+    assertEquals(
+        RejectReason.INVALID_UNICODE, reject(click(NOW).replace("boots", "abc\\uDC00")).reason());
+    assertEquals(
+        RejectReason.INVALID_UNICODE, reject(click(NOW).replace("boots", "a\\uFFFDc")).reason());
+    assertEquals(
+        RejectReason.INVALID_UNICODE,
         reject(click(NOW).replace("\"s\"", "\"\\uDFFF\"")).reason()); // sessionId too
     // a proper pair (an emoji, escaped or not) is fine
-    assertEquals("\uD83D\uDC62boots",
-        ClickEventJson.parse(click(NOW).replace("boots", "\\uD83D\\uDC62boots"), NOW).event().getQuery());
+    assertEquals(
+        "\uD83D\uDC62boots",
+        ClickEventJson.parse(click(NOW).replace("boots", "\\uD83D\\uDC62boots"), NOW)
+            .event()
+            .getQuery());
     // and the detail itself stays writable as UTF-8
     Rejection typeBad = reject(click(NOW).replace("search", "\\uD800"));
     assertEquals(-1, ClickEventRules.invalidUnicodeAt(typeBad.detail().replace("\uFFFD", "")));

@@ -22,8 +22,11 @@ public class ClickEventJsonTest {
 
   @Test
   public void aGoodEventParsesWithItsFieldsAndGetsAnIdAndIngestTime() {
-    ParseResult r = ClickEventJson.parse("{\"eventTime\":\"2014-04-01T09:59:58.5Z\",\"type\":\"search\","
-        + "\"sessionId\":\"s1\",\"query\":\"Red Shoes\",\"extra\":{\"ignored\":true}}", NOW);
+    ParseResult r =
+        ClickEventJson.parse(
+            "{\"eventTime\":\"2014-04-01T09:59:58.5Z\",\"type\":\"search\","
+                + "\"sessionId\":\"s1\",\"query\":\"Red Shoes\",\"extra\":{\"ignored\":true}}",
+            NOW);
     assertTrue(r.toString(), r.isValid());
     ClickEvent e = r.event();
     assertNotNull(e.getEventId());
@@ -39,22 +42,34 @@ public class ClickEventJsonTest {
   public void eachKindOfBadInputHasItsReason() {
     assertEquals(RejectReason.MALFORMED_JSON, reject("{\"type\":").reason());
     assertEquals(RejectReason.MALFORMED_JSON, reject("[1,2]").reason());
-    assertEquals(RejectReason.MISSING_EVENT_TIME, reject("{\"type\":\"search\",\"sessionId\":\"s\"}").reason());
+    assertEquals(
+        RejectReason.MISSING_EVENT_TIME,
+        reject("{\"type\":\"search\",\"sessionId\":\"s\"}").reason());
     Rejection wrong = reject("{\"eventTime\":true,\"type\":\"search\",\"sessionId\":\"s\"}");
     assertEquals(RejectReason.WRONG_TYPE, wrong.reason());
-    Rejection unknown = reject("{\"eventTime\":1396346400000,\"type\":\"wishlist\",\"sessionId\":\"s\"}");
+    Rejection unknown =
+        reject("{\"eventTime\":1396346400000,\"type\":\"wishlist\",\"sessionId\":\"s\"}");
     assertEquals(RejectReason.UNKNOWN_TYPE, unknown.reason());
     assertThat(unknown.detail(), containsString("wishlist"));
-    assertEquals(RejectReason.UNKNOWN_TYPE,
+    assertEquals(
+        RejectReason.UNKNOWN_TYPE,
         reject("{\"eventTime\":1396346400000,\"type\":\"UNKNOWN\",\"sessionId\":\"s\"}").reason());
-    assertEquals(RejectReason.TIMESTAMP_TOO_OLD,
-        reject("{\"eventTime\":1396346400,\"type\":\"search\",\"sessionId\":\"s\"}").reason()); // seconds, not millis
-    assertEquals(RejectReason.MISSING_FIELD, reject("{\"eventTime\":1396346400000,\"type\":\"search\"}").reason());
+    assertEquals(
+        RejectReason.TIMESTAMP_TOO_OLD,
+        reject("{\"eventTime\":1396346400,\"type\":\"search\",\"sessionId\":\"s\"}")
+            .reason()); // seconds, not millis
+    assertEquals(
+        RejectReason.MISSING_FIELD,
+        reject("{\"eventTime\":1396346400000,\"type\":\"search\"}").reason());
     byte[] badUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
-    assertEquals(RejectReason.INVALID_UTF8, ClickEventJson.parse(badUtf8, NOW).rejection().reason());
-    String longQuery = "{\"eventTime\":1396346400000,\"type\":\"search\",\"sessionId\":\"s\",\"query\":\""
-        + "\u00e9".repeat(513) + "\"}"; // 1026 UTF-8 bytes
-    assertEquals(RejectReason.KEY_TOO_LONG,
+    assertEquals(
+        RejectReason.INVALID_UTF8, ClickEventJson.parse(badUtf8, NOW).rejection().reason());
+    String longQuery =
+        "{\"eventTime\":1396346400000,\"type\":\"search\",\"sessionId\":\"s\",\"query\":\""
+            + "\u00e9".repeat(513)
+            + "\"}"; // 1026 UTF-8 bytes
+    assertEquals(
+        RejectReason.KEY_TOO_LONG,
         ClickEventJson.parse(longQuery.getBytes(StandardCharsets.UTF_8), NOW).rejection().reason());
   }
 

@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A seeded synthetic clickstream: event times spread uniformly over a span, event types drawn from a
- * list, keys drawn from {@code items} keys with a Zipf skew (a few hot products, a long tail). The same
- * seed gives the same events, so benchmarks and randomised tests can be repeated.
+ * A seeded synthetic clickstream: event times spread uniformly over a span, event types drawn from
+ * a list, keys drawn from {@code items} keys with a Zipf skew (a few hot products, a long tail).
+ * The same seed gives the same events, so benchmarks and randomised tests can be repeated.
  */
 public final class ClickstreamGenerator {
   /** The five dimensions' event types, in the benchmark's mix. */
-  public static final List<EventType> DEFAULT_TYPES = List.of(
-      EventType.product_view, EventType.add_to_cart, EventType.search, EventType.category_view,
-      EventType.purchase);
+  public static final List<EventType> DEFAULT_TYPES =
+      List.of(
+          EventType.product_view,
+          EventType.add_to_cart,
+          EventType.search,
+          EventType.category_view,
+          EventType.purchase);
 
   private long seed = 42;
   private int events = 1000;
@@ -88,13 +92,15 @@ public final class ClickstreamGenerator {
   }
 
   /** Builds the event of the given type whose dimension key is derived from {@code rank}. */
-  public static ClickEvent event(long id, long eventTimeMillis, EventType type, int rank, int session) {
-    ClickEvent.Builder b = ClickEvent.newBuilder()
-        .setEventId("gen-" + id)
-        .setEventTime(Instant.ofEpochMilli(eventTimeMillis))
-        .setType(type)
-        .setSessionId("session-" + session)
-        .setIngestTime(Instant.ofEpochMilli(eventTimeMillis));
+  public static ClickEvent event(
+      long id, long eventTimeMillis, EventType type, int rank, int session) {
+    ClickEvent.Builder b =
+        ClickEvent.newBuilder()
+            .setEventId("gen-" + id)
+            .setEventTime(Instant.ofEpochMilli(eventTimeMillis))
+            .setType(type)
+            .setSessionId("session-" + session)
+            .setIngestTime(Instant.ofEpochMilli(eventTimeMillis));
     switch (type) {
       case search:
         b.setQuery("query " + rank);

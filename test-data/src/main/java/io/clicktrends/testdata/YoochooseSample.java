@@ -14,8 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The YOOCHOOSE clicks sample (RecSys Challenge 2015): tab-separated {@code SessionId, ItemId, Time}
- * (epoch seconds with a fraction), one product view per row, ordered by session, not by time.
+ * The YOOCHOOSE clicks sample (RecSys Challenge 2015): tab-separated {@code SessionId, ItemId,
+ * Time} (epoch seconds with a fraction), one product view per row, ordered by session, not by time.
  */
 public final class YoochooseSample {
   public static final String FILE_NAME = "yoochoose-clicks-70k.tsv";
@@ -49,7 +49,8 @@ public final class YoochooseSample {
   /** All rows, sorted by event time (ties by event id), as a replay sends them. */
   public static List<ClickEvent> readSorted(Path file) {
     List<ClickEvent> events = read(file);
-    events.sort(Comparator.comparing(ClickEvent::getEventTime).thenComparing(ClickEvent::getEventId));
+    events.sort(
+        Comparator.comparing(ClickEvent::getEventTime).thenComparing(ClickEvent::getEventId));
     return events;
   }
 

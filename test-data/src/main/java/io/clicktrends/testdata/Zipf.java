@@ -3,7 +3,9 @@ package io.clicktrends.testdata;
 import java.util.Arrays;
 import java.util.Random;
 
-/** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s, by binary search in the CDF. */
+/**
+ * Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s, by binary search in the CDF.
+ */
 public final class Zipf {
   private final double[] cdf;
 

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One browser. Sends are asynchronous with at most one in flight; the rest wait in a bounded queue.
- * When the queue is full the oldest update is dropped (a newer trend supersedes it anyway), so a slow
- * reader costs the others nothing; a client whose send has not completed for the stall timeout, or
- * which stopped answering pings, is disconnected with a logged reason.
+ * When the queue is full the oldest update is dropped (a newer trend supersedes it anyway), so a
+ * slow reader costs the others nothing; a client whose send has not completed for the stall
+ * timeout, or which stopped answering pings, is disconnected with a logged reason.
  */
 public final class ClientSession implements Session.Listener.AutoDemanding {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -68,7 +68,11 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
     try {
       JsonNode n = MAPPER.readTree(text);
       if (n == null || !"subscribe".equals(n.path("type").asText())) {
-        send(Envelopes.error("unknown message; expected {\"type\":\"subscribe\",\"dimensions\":[...]}"), 0, false);
+        send(
+            Envelopes.error(
+                "unknown message; expected {\"type\":\"subscribe\",\"dimensions\":[...]}"),
+            0,
+            false);
         return;
       }
       JsonNode dims = n.get("dimensions");
@@ -154,8 +158,11 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
     }
     metrics.dropped.inc();
     if (droppedHere++ % 100 == 0) {
-      LOG.warn("{} is slow: send queue full ({} messages), dropping the oldest ({} dropped so far)",
-          id, capacity, droppedHere);
+      LOG.warn(
+          "{} is slow: send queue full ({} messages), dropping the oldest ({} dropped so far)",
+          id,
+          capacity,
+          droppedHere);
     }
   }
 

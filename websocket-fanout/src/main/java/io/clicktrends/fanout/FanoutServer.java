@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * java -cp ... io.clicktrends.fanout.FanoutServer --port=8080 --rabbitmqUri=amqp://guest:guest@127.0.0.1:5672
  * }</pre>
  *
- * In-process (local mode, tests): {@code try (FanoutServer s = FanoutServer.start(FanoutConfig.defaults()
- * .withRabbitmqUri(uri))) {...}}.
+ * In-process (local mode, tests): {@code try (FanoutServer s =
+ * FanoutServer.start(FanoutConfig.defaults() .withRabbitmqUri(uri))) {...}}.
  */
 public final class FanoutServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FanoutServer.class);
@@ -32,7 +32,12 @@ public final class FanoutServer implements AutoCloseable {
   private final Metrics metrics;
   private final Hub hub;
 
-  private FanoutServer(Server jetty, TrendConsumer consumer, ScheduledExecutorService scheduler, Metrics metrics, Hub hub) {
+  private FanoutServer(
+      Server jetty,
+      TrendConsumer consumer,
+      ScheduledExecutorService scheduler,
+      Metrics metrics,
+      Hub hub) {
     this.jetty = jetty;
     this.consumer = consumer;
     this.scheduler = scheduler;
@@ -48,12 +53,16 @@ public final class FanoutServer implements AutoCloseable {
     }
     Metrics metrics = new Metrics();
     Hub hub = new Hub(metrics, labels, config.pingIntervalSeconds());
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
-      Thread t = new Thread(r, "fanout-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
-    TrendConsumer consumer = new TrendConsumer(config.rabbitmqUri(), config.exchange(), hub, metrics, scheduler);
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(
+            1,
+            r -> {
+              Thread t = new Thread(r, "fanout-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
+    TrendConsumer consumer =
+        new TrendConsumer(config.rabbitmqUri(), config.exchange(), hub, metrics, scheduler);
 
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
@@ -63,25 +72,39 @@ public final class FanoutServer implements AutoCloseable {
 
     OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
     long stallNanos = TimeUnit.SECONDS.toNanos(config.stallTimeoutSeconds());
-    WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, container -> {
-      // the keep-alive pings keep a healthy connection busier than this
-      container.setIdleTimeout(Duration.ofSeconds(config.pingIntervalSeconds() * 4L));
-      container.setMaxTextMessageSize(64 * 1024);
-      container.addMapping("/ws", (req, resp, callback) -> {
-        String origin = req.getHeaders().get("Origin");
-        if (!origins.allows(origin, Request.getServerName(req), Request.getServerPort(req))) {
-          metrics.originRejected.inc();
-          LOG.warn("refused WebSocket upgrade from origin {} (allowed: this service's own page{})", origin,
-              config.allowedOrigins().isEmpty() ? "" : " and " + config.allowedOrigins());
-          Response.writeError(req, resp, callback, 403, "origin not allowed");
-          return null;
-        }
-        return new ClientSession(hub, metrics, config.clientQueue(), stallNanos);
-      });
-    });
+    WebSocketUpgradeHandler ws =
+        WebSocketUpgradeHandler.from(
+            jetty,
+            container -> {
+              // the keep-alive pings keep a healthy connection busier than this
+              container.setIdleTimeout(Duration.ofSeconds(config.pingIntervalSeconds() * 4L));
+              container.setMaxTextMessageSize(64 * 1024);
+              container.addMapping(
+                  "/ws",
+                  (req, resp, callback) -> {
+                    String origin = req.getHeaders().get("Origin");
+                    if (!origins.allows(
+                        origin, Request.getServerName(req), Request.getServerPort(req))) {
+                      metrics.originRejected.inc();
+                      LOG.warn(
+                          "refused WebSocket upgrade from origin {} (allowed: this service's own page{})",
+                          origin,
+                          config.allowedOrigins().isEmpty()
+                              ? ""
+                              : " and " + config.allowedOrigins());
+                      Response.writeError(req, resp, callback, 403, "origin not allowed");
+                      return null;
+                    }
+                    return new ClientSession(hub, metrics, config.clientQueue(), stallNanos);
+                  });
+            });
     metrics.bind(hub::clients, consumer::isConnected);
-    ws.setHandler(new HttpRoutes(hub, metrics, consumer::isConnected,
-        TimeUnit.SECONDS.toNanos(config.readinessStaleAfterSeconds())));
+    ws.setHandler(
+        new HttpRoutes(
+            hub,
+            metrics,
+            consumer::isConnected,
+            TimeUnit.SECONDS.toNanos(config.readinessStaleAfterSeconds())));
     jetty.setHandler(ws);
     jetty.start();
 
@@ -90,8 +113,11 @@ public final class FanoutServer implements AutoCloseable {
     scheduler.scheduleAtFixedRate(() -> hub.pingAll(pongTimeout), ping, ping, TimeUnit.SECONDS);
     consumer.start();
     FanoutServer server = new FanoutServer(jetty, consumer, scheduler, metrics, hub);
-    LOG.info("fan-out service listening on http://{}:{}/ (dashboard), /ws, /health/live, /health/ready, /metrics; {}",
-        config.bindHost(), server.port(), config);
+    LOG.info(
+        "fan-out service listening on http://{}:{}/ (dashboard), /ws, /health/live, /health/ready, /metrics; {}",
+        config.bindHost(),
+        server.port(),
+        config);
     return server;
   }
 

@@ -22,28 +22,38 @@ import org.eclipse.jetty.util.Callback;
  *
  * <ul>
  *   <li>{@code /health/live} (and {@code /health}, its alias): 200 while the process serves HTTP;
- *   <li>{@code /health/ready}: 200 when the broker consumer is connected and trends are not stale, i.e. unless
- *       trends had been arriving and none arrived for {@code --readinessStaleAfter}; 503 otherwise;
+ *   <li>{@code /health/ready}: 200 when the broker consumer is connected and trends are not stale,
+ *       i.e. unless trends had been arriving and none arrived for {@code --readinessStaleAfter};
+ *       503 otherwise;
  * </ul>
- * Both answer a JSON object with the same fields ({@code status}, {@code brokerConnected}, {@code clients},
- * {@code dimensions}, {@code lastUpdateAgeSeconds}, {@code lastArrivalAgeSeconds}, {@code ready}, {@code reasons}).
+ *
+ * Both answer a JSON object with the same fields ({@code status}, {@code brokerConnected}, {@code
+ * clients}, {@code dimensions}, {@code lastUpdateAgeSeconds}, {@code lastArrivalAgeSeconds}, {@code
+ * ready}, {@code reasons}).
  */
 final class HttpRoutes extends Handler.Abstract.NonBlocking {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  /** Scripts only from this origin, no inline script: a key that slips into markup still cannot run. */
-  private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+
+  /**
+   * Scripts only from this origin, no inline script: a key that slips into markup still cannot run.
+   */
+  private static final String CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; "
+          + "connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
 
   private record Asset(byte[] bytes, String contentType) {}
 
-  private final Map<String, Asset> assets = Map.of(
-      "/", load("index.html", "text/html; charset=utf-8"),
-      "/index.html", load("index.html", "text/html; charset=utf-8"),
-      "/app.js", load("app.js", "text/javascript; charset=utf-8"),
-      "/style.css", load("style.css", "text/css; charset=utf-8"),
-      "/vendor/uplot/uPlot.iife.min.js", load("vendor/uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
-      "/vendor/uplot/uPlot.min.css", load("vendor/uplot/uPlot.min.css", "text/css; charset=utf-8"),
-      "/vendor/uplot/LICENSE", load("vendor/uplot/LICENSE", "text/plain; charset=utf-8"));
+  private final Map<String, Asset> assets =
+      Map.of(
+          "/", load("index.html", "text/html; charset=utf-8"),
+          "/index.html", load("index.html", "text/html; charset=utf-8"),
+          "/app.js", load("app.js", "text/javascript; charset=utf-8"),
+          "/style.css", load("style.css", "text/css; charset=utf-8"),
+          "/vendor/uplot/uPlot.iife.min.js",
+              load("vendor/uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+          "/vendor/uplot/uPlot.min.css",
+              load("vendor/uplot/uPlot.min.css", "text/css; charset=utf-8"),
+          "/vendor/uplot/LICENSE", load("vendor/uplot/LICENSE", "text/plain; charset=utf-8"));
   private final Hub hub;
   private final Metrics metrics;
   private final BooleanSupplier brokerConnected;
@@ -77,18 +87,28 @@ final class HttpRoutes extends Handler.Abstract.NonBlocking {
         reasons.add("not connected to the broker");
       }
       if (stale) {
-        reasons.add("no trend arrived for " + (now - lastArrival) / 1_000_000_000L + " s (limit "
-            + staleAfterNanos / 1_000_000_000L + " s)");
+        reasons.add(
+            "no trend arrived for "
+                + (now - lastArrival) / 1_000_000_000L
+                + " s (limit "
+                + staleAfterNanos / 1_000_000_000L
+                + " s)");
       }
       n.put("brokerConnected", connected);
       n.put("clients", hub.clients());
       n.put("dimensions", hub.dimensions());
       age(n, "lastUpdateAgeSeconds", metrics.lastUpdateNanos.get(), now);
       age(n, "lastArrivalAgeSeconds", lastArrival, now);
-      // liveness answers 200 whenever it answers; readiness 503 lets a load balancer or orchestrator take this
+      // liveness answers 200 whenever it answers; readiness 503 lets a load balancer or
+      // orchestrator take this
       // instance out while it gets no trends
       int status = path.equals("/health/ready") && !ready ? 503 : 200;
-      respond(response, callback, status, "application/json", n.toString().getBytes(StandardCharsets.UTF_8));
+      respond(
+          response,
+          callback,
+          status,
+          "application/json",
+          n.toString().getBytes(StandardCharsets.UTF_8));
       return true;
     }
     if (path.equals("/metrics")) {
@@ -115,7 +135,8 @@ final class HttpRoutes extends Handler.Abstract.NonBlocking {
     }
   }
 
-  private static void respond(Response response, Callback callback, int status, String type, byte[] body) {
+  private static void respond(
+      Response response, Callback callback, int status, String type, byte[] body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

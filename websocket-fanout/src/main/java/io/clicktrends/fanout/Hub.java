@@ -19,7 +19,10 @@ final class Hub {
     this(metrics, Labels.NONE, 15);
   }
 
-  /** {@code heartbeatSeconds}: how often clients get a heartbeat message (the page's watchdog expects them). */
+  /**
+   * {@code heartbeatSeconds}: how often clients get a heartbeat message (the page's watchdog
+   * expects them).
+   */
   Hub(Metrics metrics, Labels labels, int heartbeatSeconds) {
     this.metrics = metrics;
     this.labels = labels;
@@ -38,15 +41,23 @@ final class Hub {
   }
 
   private String snapshot(ClientSession c) {
-    return Envelopes.snapshot(store.latest(), store.previousWindows(), c.dimensions(), labels,
-        System.currentTimeMillis(), heartbeatSeconds);
+    return Envelopes.snapshot(
+        store.latest(),
+        store.previousWindows(),
+        c.dimensions(),
+        labels,
+        System.currentTimeMillis(),
+        heartbeatSeconds);
   }
 
   void unregister(ClientSession c) {
     clients.remove(c);
   }
 
-  /** A trend from the broker; {@code receivedNanos} is when it was delivered, {@code receivedAtMillis} the same as wall time. */
+  /**
+   * A trend from the broker; {@code receivedNanos} is when it was delivered, {@code
+   * receivedAtMillis} the same as wall time.
+   */
   synchronized void onTrend(TrendMessage t, long receivedNanos, long receivedAtMillis) {
     metrics.lastArrivalNanos.set(receivedNanos);
     if (store.tooFarAhead(t)) {
@@ -60,7 +71,8 @@ final class Hub {
     }
     metrics.trendsAccepted.inc();
     // accepted only: a redelivered or replayed old window says nothing about the pipeline's delay
-    metrics.recordDelay(t.dimension(), t.kind(), receivedAtMillis, t.trend().getWindowEnd().toEpochMilli());
+    metrics.recordDelay(
+        t.dimension(), t.kind(), receivedAtMillis, t.trend().getWindowEnd().toEpochMilli());
     metrics.lastUpdateNanos.set(receivedNanos);
     String message = Envelopes.trend(t, labels, receivedAtMillis);
     for (ClientSession c : clients) {
@@ -70,7 +82,9 @@ final class Hub {
     }
   }
 
-  /** Pings every client, and sends each a heartbeat message (browsers cannot see WebSocket pings). */
+  /**
+   * Pings every client, and sends each a heartbeat message (browsers cannot see WebSocket pings).
+   */
   void pingAll(long pongTimeoutNanos) {
     String heartbeat = Envelopes.heartbeat(System.currentTimeMillis());
     for (ClientSession c : clients) {

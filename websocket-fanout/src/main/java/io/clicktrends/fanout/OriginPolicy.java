@@ -14,10 +14,14 @@ final class OriginPolicy {
   private final Set<String> allowed;
 
   OriginPolicy(Set<String> allowed) {
-    this.allowed = allowed.stream().map(OriginPolicy::canonical).collect(java.util.stream.Collectors.toSet());
+    this.allowed =
+        allowed.stream().map(OriginPolicy::canonical).collect(java.util.stream.Collectors.toSet());
   }
 
-  /** Lower case, no trailing slash, no default port: browsers send {@code https://h}, a config may say {@code https://h:443}. */
+  /**
+   * Lower case, no trailing slash, no default port: browsers send {@code https://h}, a config may
+   * say {@code https://h:443}.
+   */
   static String canonical(String origin) {
     String o = origin.trim().toLowerCase(Locale.ROOT);
     if (o.endsWith("/")) {

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Consumes trends from the exchange through this instance's own queue: server-named, exclusive,
  * auto-delete, bound with {@code trend.#}. Every fan-out instance gets every trend, and a stopped
  * instance leaves no queue filling up behind it; nothing is lost that matters, because the next
- * window's trend replaces whatever was missed. Reconnects on its own: the first connection is retried
- * every second until the broker answers; after that the client's automatic recovery reconnects and
- * re-declares the queue (under a new server-assigned name), its binding and the consumer.
+ * window's trend replaces whatever was missed. Reconnects on its own: the first connection is
+ * retried every second until the broker answers; after that the client's automatic recovery
+ * reconnects and re-declares the queue (under a new server-assigned name), its binding and the
+ * consumer.
  */
 final class TrendConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrendConsumer.class);
@@ -38,7 +39,8 @@ final class TrendConsumer implements AutoCloseable {
   private volatile Connection connection;
   private volatile boolean closed;
 
-  TrendConsumer(String uri, String exchange, Hub hub, Metrics metrics, ScheduledExecutorService scheduler) {
+  TrendConsumer(
+      String uri, String exchange, Hub hub, Metrics metrics, ScheduledExecutorService scheduler) {
     this.uri = uri;
     this.exchange = exchange;
     this.hub = hub;
@@ -83,20 +85,33 @@ final class TrendConsumer implements AutoCloseable {
       String queue = ch.queueDeclare().getQueue(); // server-named, exclusive, auto-delete
       ch.queueBind(queue, exchange, BINDING);
       ch.basicQos(256);
-      ch.basicConsume(queue, false, (tag, delivery) -> deliver(ch, delivery), tag -> {
-        LOG.warn("consumer on {} cancelled by the broker", queue);
-      });
+      ch.basicConsume(
+          queue,
+          false,
+          (tag, delivery) -> deliver(ch, delivery),
+          tag -> {
+            LOG.warn("consumer on {} cancelled by the broker", queue);
+          });
       listenForRecovery(c);
       connection = c;
-      LOG.info("consuming trends from {} exchange {} through queue {} ({})", AmqpUris.mask(uri), exchange, queue, BINDING);
+      LOG.info(
+          "consuming trends from {} exchange {} through queue {} ({})",
+          AmqpUris.mask(uri),
+          exchange,
+          queue,
+          BINDING);
       ready.countDown();
     } catch (IllegalArgumentException e) { // a bad URI: thrown before any connection exists
       LOG.error(e.getMessage());
     } catch (Exception e) {
-      // Connected but the declarations failed (e.g. ACCESS_REFUSED, an exchange of another type): close it, or
+      // Connected but the declarations failed (e.g. ACCESS_REFUSED, an exchange of another type):
+      // close it, or
       // every retry would leave one more recovering connection behind.
       closeQuietly(c);
-      LOG.warn("RabbitMQ at {} not reachable or refused the set-up ({}); retrying in 1 s", AmqpUris.mask(uri), e.toString());
+      LOG.warn(
+          "RabbitMQ at {} not reachable or refused the set-up ({}); retrying in 1 s",
+          AmqpUris.mask(uri),
+          e.toString());
       if (!closed) {
         scheduler.schedule(this::connect, 1, TimeUnit.SECONDS);
       }
@@ -115,21 +130,25 @@ final class TrendConsumer implements AutoCloseable {
 
   private void listenForRecovery(Connection c) {
     RecoverableConnection rc = (RecoverableConnection) c;
-    rc.addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecoveryStarted(Recoverable r) {
-        LOG.warn("lost the connection to RabbitMQ at {}; reconnecting", AmqpUris.mask(uri));
-      }
+    rc.addRecoveryListener(
+        new RecoveryListener() {
+          @Override
+          public void handleRecoveryStarted(Recoverable r) {
+            LOG.warn("lost the connection to RabbitMQ at {}; reconnecting", AmqpUris.mask(uri));
+          }
 
-      @Override
-      public void handleRecovery(Recoverable r) {
-        metrics.brokerRecoveries.inc();
-        LOG.info("reconnected to RabbitMQ at {}; exchange, queue, binding and consumer re-declared", AmqpUris.mask(uri));
-      }
-    });
+          @Override
+          public void handleRecovery(Recoverable r) {
+            metrics.brokerRecoveries.inc();
+            LOG.info(
+                "reconnected to RabbitMQ at {}; exchange, queue, binding and consumer re-declared",
+                AmqpUris.mask(uri));
+          }
+        });
     if (c instanceof com.rabbitmq.client.impl.recovery.AutorecoveringConnection arc) {
-      arc.addQueueRecoveryListener((oldName, newName) ->
-          LOG.info("queue re-declared after reconnect: {} -> {}", oldName, newName));
+      arc.addQueueRecoveryListener(
+          (oldName, newName) ->
+              LOG.info("queue re-declared after reconnect: {} -> {}", oldName, newName));
     }
   }
 
@@ -142,7 +161,11 @@ final class TrendConsumer implements AutoCloseable {
       hub.onTrend(t, received, receivedAtMillis);
     } catch (IllegalArgumentException e) {
       metrics.trendsInvalid.inc();
-      LOG.warn("ignoring message {} from {}: {}", d.getProperties().getMessageId(), d.getEnvelope().getRoutingKey(), e.getMessage());
+      LOG.warn(
+          "ignoring message {} from {}: {}",
+          d.getProperties().getMessageId(),
+          d.getEnvelope().getRoutingKey(),
+          e.getMessage());
     } finally {
       ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
     }

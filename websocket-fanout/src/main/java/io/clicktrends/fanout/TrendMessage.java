@@ -10,10 +10,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A trend as the fan-out receives it: the {@link Trend} of schemas' wire format plus its kind ({@code "top"}, the
- * count ranking, or {@code "rising"}, the keys taking off; a message without {@code kind} is a top trend) and, for
- * rising trends, each item's count in the window before ({@code previous}) and its {@code score}. Those fields are
- * optional in the wire format, so the fan-out reads them itself and forwards them to browsers.
+ * A trend as the fan-out receives it: the {@link Trend} of schemas' wire format plus its kind
+ * ({@code "top"}, the count ranking, or {@code "rising"}, the keys taking off; a message without
+ * {@code kind} is a top trend) and, for rising trends, each item's count in the window before
+ * ({@code previous}) and its {@code score}. Those fields are optional in the wire format, so the
+ * fan-out reads them itself and forwards them to browsers.
  */
 final class TrendMessage {
   static final String TOP = "top";
@@ -22,8 +23,10 @@ final class TrendMessage {
 
   private final Trend trend;
   private final String kind;
+
   /** Per item, null where the message has none. */
   private final Long[] previous;
+
   private final Double[] score;
 
   TrendMessage(Trend trend, String kind, Long[] previous, Double[] score) {
@@ -51,7 +54,8 @@ final class TrendMessage {
     JsonNode k = n.get("kind");
     String kind = k == null || k.isNull() ? TOP : k.asText();
     if (!kind.equals(TOP) && !kind.equals(RISING)) {
-      throw new IllegalArgumentException("trend field kind must be \"top\" or \"rising\", got \"" + kind + "\"");
+      throw new IllegalArgumentException(
+          "trend field kind must be \"top\" or \"rising\", got \"" + kind + "\"");
     }
     JsonNode items = n.get("items");
     Long[] previous = new Long[items.size()];
@@ -88,8 +92,9 @@ final class TrendMessage {
   }
 
   /**
-   * The wire format sent to browsers: the Trend JSON with {@code kind}, items' {@code previous}/{@code score} where
-   * known and {@code label} where {@code labels} has one, and {@code receivedAt} (when this service got it).
+   * The wire format sent to browsers: the Trend JSON with {@code kind}, items' {@code
+   * previous}/{@code score} where known and {@code label} where {@code labels} has one, and {@code
+   * receivedAt} (when this service got it).
    */
   ObjectNode toNode(Labels labels, long receivedAtMillis) {
     ObjectNode n = TrendJson.toNode(trend);
@@ -116,8 +121,11 @@ final class TrendMessage {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TrendMessage m && m.trend.equals(trend) && m.kind.equals(kind)
-        && Arrays.equals(m.previous, previous) && Arrays.equals(m.score, score);
+    return o instanceof TrendMessage m
+        && m.trend.equals(trend)
+        && m.kind.equals(kind)
+        && Arrays.equals(m.previous, previous)
+        && Arrays.equals(m.score, score);
   }
 
   @Override

@@ -21,15 +21,23 @@ public class FanoutBrokerRestartTest {
   public void trendsFlowAgainAfterTheBrokerRestarts() throws Exception {
     EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start();
     int port = broker.port();
-    try (FanoutServer server = FanoutServer.start(FanoutConfig.defaults().withPort(0).withBindHost("127.0.0.1")
-        .withRabbitmqUri(broker.uri()))) {
+    try (FanoutServer server =
+        FanoutServer.start(
+            FanoutConfig.defaults()
+                .withPort(0)
+                .withBindHost("127.0.0.1")
+                .withRabbitmqUri(broker.uri()))) {
       assertThat(server.awaitBrokerReady(Duration.ofSeconds(10)), equalTo(true));
-      try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"))) {
+      try (WsClient client =
+          WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"))) {
         client.nextOfType("snapshot", Duration.ofSeconds(5));
         try (TrendFixtures before = new TrendFixtures(broker.uri(), "clicktrends.trends")) {
           Trend t0 = TrendFixtures.trend("restart", 1_000_000_000L, 0, "a");
           before.publish(t0);
-          assertThat(TrendJson.fromJson(client.nextOfType("trend", Duration.ofSeconds(5)).get("trend").toString()), equalTo(t0));
+          assertThat(
+              TrendJson.fromJson(
+                  client.nextOfType("trend", Duration.ofSeconds(5)).get("trend").toString()),
+              equalTo(t0));
         } catch (Exception ignoredOnClose) {
           // closing the publisher may race the restart below; it published already
         }
@@ -38,12 +46,16 @@ public class FanoutBrokerRestartTest {
         broker = EmbeddedAmqpBroker.start("127.0.0.1", port);
         long restarted = System.nanoTime();
 
-        // Until the service has re-declared its queue, published trends route nowhere; publish a newer
+        // Until the service has re-declared its queue, published trends route nowhere; publish a
+        // newer
         // window on each poll until one arrives, within a deadline.
         try (TrendFixtures after = new TrendFixtures(broker.uri(), "clicktrends.trends")) {
           long deadline = restarted + Duration.ofSeconds(20).toNanos();
           for (int i = 1; ; i++) {
-            assertThat("trends flow again within 20 s of the restart", System.nanoTime() < deadline, equalTo(true));
+            assertThat(
+                "trends flow again within 20 s of the restart",
+                System.nanoTime() < deadline,
+                equalTo(true));
             after.publish(TrendFixtures.trend("restart", 1_000_000_000L + 10L * i, 0, "b"));
             try {
               client.nextOfType("trend", Duration.ofMillis(500));
@@ -53,7 +65,8 @@ public class FanoutBrokerRestartTest {
             }
           }
         }
-        System.out.printf("trends reached the browser again %.2f s after the broker restarted%n",
+        System.out.printf(
+            "trends reached the browser again %.2f s after the broker restarted%n",
             (System.nanoTime() - restarted) / 1e9);
         assertThat(server.isBrokerConnected(), equalTo(true));
         assertThat((long) server.metrics().brokerRecoveries.get(), equalTo(1L));

@@ -28,7 +28,9 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** The service end to end: real broker, real WebSocket clients. Each test uses its own dimensions. */
+/**
+ * The service end to end: real broker, real WebSocket clients. Each test uses its own dimensions.
+ */
 public class FanoutEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -43,9 +45,19 @@ public class FanoutEndToEndTest {
     broker = AmqpBrokerResolver.resolve();
     System.out.println("FanoutEndToEndTest runs against the " + broker);
     String exchange = "clicktrends.test.fanout." + UUID.randomUUID();
-    server = FanoutServer.start(FanoutConfig.defaults().withPort(0).withBindHost("127.0.0.1")
-        .withRabbitmqUri(broker.uri()).withExchange(exchange).withClientQueue(8).withStallTimeoutSeconds(3));
-    assertThat("fan-out consumes from the broker", server.awaitBrokerReady(Duration.ofSeconds(10)), equalTo(true));
+    server =
+        FanoutServer.start(
+            FanoutConfig.defaults()
+                .withPort(0)
+                .withBindHost("127.0.0.1")
+                .withRabbitmqUri(broker.uri())
+                .withExchange(exchange)
+                .withClientQueue(8)
+                .withStallTimeoutSeconds(3));
+    assertThat(
+        "fan-out consumes from the broker",
+        server.awaitBrokerReady(Duration.ofSeconds(10)),
+        equalTo(true));
     publisher = new TrendFixtures(broker.uri(), exchange);
     ws = URI.create("ws://127.0.0.1:" + server.port() + "/ws");
   }
@@ -101,14 +113,17 @@ public class FanoutEndToEndTest {
     try (WsClient third = WsClient.connect(ws)) {
       JsonNode snapshot = third.next(WAIT);
       List<String> prev = new ArrayList<>();
-      snapshot.get("previous").forEach(t -> prev.add(t.get("dimension").asText() + "@" + t.get("windowEnd").asText()));
+      snapshot
+          .get("previous")
+          .forEach(t -> prev.add(t.get("dimension").asText() + "@" + t.get("windowEnd").asText()));
       assertThat(prev, hasItem("e2e_a@2001-09-09T01:56:40Z"));
     }
   }
 
   /**
-   * A rising trend (routing key trend.<dimension>.rising, "kind":"rising") of the same dimension and window as a top
-   * trend is forwarded beside it with its items' previous counts and scores, and does not replace it.
+   * A rising trend (routing key trend.<dimension>.rising, "kind":"rising") of the same dimension
+   * and window as a top trend is forwarded beside it with its items' previous counts and scores,
+   * and does not replace it.
    */
   @Test
   public void aRisingTrendIsKeptBesideTheTopTrendOfTheSameWindow() throws Exception {
@@ -142,7 +157,8 @@ public class FanoutEndToEndTest {
   private static JsonNode nextTrendNodeOf(WsClient client, String prefix) throws Exception {
     while (true) {
       JsonNode m = client.next(WAIT);
-      if (m.get("type").asText().equals("trend") && m.get("trend").get("dimension").asText().startsWith(prefix)) {
+      if (m.get("type").asText().equals("trend")
+          && m.get("trend").get("dimension").asText().startsWith(prefix)) {
         return m.get("trend");
       }
     }
@@ -154,7 +170,8 @@ public class FanoutEndToEndTest {
     Trend c1 = TrendFixtures.trend("sub_c", 1_000_000_600L, 0, "c1");
     try (WsClient all = WsClient.connect(ws)) {
       all.nextOfType("snapshot", WAIT);
-      // Wait until the fan-out holds both before the second client connects, so its snapshot has them.
+      // Wait until the fan-out holds both before the second client connects, so its snapshot has
+      // them.
       publisher.publish(b1, c1);
       assertThat(nextTrendOf(all, "sub_"), equalTo(b1));
       assertThat(nextTrendOf(all, "sub_"), equalTo(c1));
@@ -177,11 +194,14 @@ public class FanoutEndToEndTest {
     }
   }
 
-  /** The next trend whose dimension starts with {@code prefix}, skipping other tests' stragglers. */
+  /**
+   * The next trend whose dimension starts with {@code prefix}, skipping other tests' stragglers.
+   */
   private static Trend nextTrendOf(WsClient client, String prefix) throws Exception {
     while (true) {
       JsonNode m = client.next(WAIT);
-      if (m.get("type").asText().equals("trend") && m.get("trend").get("dimension").asText().startsWith(prefix)) {
+      if (m.get("type").asText().equals("trend")
+          && m.get("trend").get("dimension").asText().startsWith(prefix)) {
         return trendOf(m);
       }
     }
@@ -219,8 +239,9 @@ public class FanoutEndToEndTest {
         } while (!got.equals(last));
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("fast clients received the last of %d trends (%.1f MB) %.2f s after the burst began, "
-          + "beside a stalled client; dropped (all clients, drop-oldest): %d%n",
+      System.out.printf(
+          "fast clients received the last of %d trends (%.1f MB) %.2f s after the burst began, "
+              + "beside a stalled client; dropped (all clients, drop-oldest): %d%n",
           n, n * 40_000 / 1e6, seconds, (long) server.metrics().dropped.get() - droppedBefore);
       assertThat(seconds, lessThan(5.0));
       assertThat((long) server.metrics().dropped.get() - droppedBefore, greaterThan(0L));
@@ -231,7 +252,8 @@ public class FanoutEndToEndTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       int i = 0;
       while ((long) server.metrics().disconnectedSlow.get() == disconnectedBefore) {
-        assertThat("stalled client disconnected within 15 s", System.nanoTime() < deadline, equalTo(true));
+        assertThat(
+            "stalled client disconnected within 15 s", System.nanoTime() < deadline, equalTo(true));
         Trend tick = TrendFixtures.trend("tick", 1_000_000_000L + 10L * i++, 0, "t");
         publisher.publish(tick);
         for (WsClient c : List.of(fast1, fast2)) {
@@ -269,7 +291,8 @@ public class FanoutEndToEndTest {
         nanos[i] = System.nanoTime() - t0;
       }
       java.util.Arrays.sort(nanos);
-      System.out.printf("publish (with confirm) -> received by all 5 WebSocket clients: p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+      System.out.printf(
+          "publish (with confirm) -> received by all 5 WebSocket clients: p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
           nanos[25] / 1e6, nanos[47] / 1e6, nanos[49] / 1e6);
       assertThat(nanos[49], lessThan(Duration.ofSeconds(1).toNanos()));
     } finally {
@@ -279,8 +302,9 @@ public class FanoutEndToEndTest {
 
   @Test
   public void theOriginCheckRefusesOtherSites() throws Exception {
-    UpgradeException e = assertThrows(UpgradeException.class,
-        () -> WsClient.connect(ws, "http://evil.example", true));
+    UpgradeException e =
+        assertThrows(
+            UpgradeException.class, () -> WsClient.connect(ws, "http://evil.example", true));
     assertThat(e.getResponseStatusCode(), equalTo(403));
     try (WsClient own = WsClient.connect(ws, "http://127.0.0.1:" + server.port(), true)) {
       assertThat(own.next(WAIT).get("type").asText(), equalTo("snapshot"));
@@ -293,29 +317,46 @@ public class FanoutEndToEndTest {
     try (WsClient c = WsClient.connect(ws)) {
       c.nextOfType("snapshot", WAIT);
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.uri().resolve("/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(server.uri().resolve("/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode(), equalTo(200));
       JsonNode h = MAPPER.readTree(health.body());
       assertThat(h.get("brokerConnected").asBoolean(), equalTo(true));
       assertThat(h.get("clients").asInt(), greaterThan(0));
       assertThat(h.get("lastUpdateAgeSeconds").isNumber(), equalTo(true));
 
-      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.headers().firstValue("content-type").orElse(""), containsString("text/plain"));
-      for (String name : List.of("clicktrends_fanout_messages_in_total", "clicktrends_fanout_messages_out_total",
-          "clicktrends_fanout_clients ", "clicktrends_fanout_dropped_messages_total",
-          "clicktrends_fanout_broadcast_latency_seconds_count")) {
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(
+          metrics.headers().firstValue("content-type").orElse(""), containsString("text/plain"));
+      for (String name :
+          List.of(
+              "clicktrends_fanout_messages_in_total",
+              "clicktrends_fanout_messages_out_total",
+              "clicktrends_fanout_clients ",
+              "clicktrends_fanout_dropped_messages_total",
+              "clicktrends_fanout_broadcast_latency_seconds_count")) {
         assertThat(metrics.body(), containsString(name));
       }
       assertThat(metrics.body(), not(containsString("guest")));
 
-      HttpResponse<String> page = http.send(HttpRequest.newBuilder(server.uri()).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(server.uri()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(page.body(), containsString("<script src=\"app.js\""));
-      assertThat(page.headers().firstValue("content-security-policy").orElse(""), containsString("script-src 'self'"));
-      assertThat(http.send(HttpRequest.newBuilder(server.uri().resolve("/nope")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode(), equalTo(404));
+      assertThat(
+          page.headers().firstValue("content-security-policy").orElse(""),
+          containsString("script-src 'self'"));
+      assertThat(
+          http.send(
+                  HttpRequest.newBuilder(server.uri().resolve("/nope")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode(),
+          equalTo(404));
     }
   }
 }

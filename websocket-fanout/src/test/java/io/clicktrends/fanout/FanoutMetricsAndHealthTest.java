@@ -27,8 +27,8 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * /metrics scraped from a running service after trends went through the real broker, read with a strict parser of the
- * exposition format; /health/live and /health/ready.
+ * /metrics scraped from a running service after trends went through the real broker, read with a
+ * strict parser of the exposition format; /health/live and /health/ready.
  */
 public class FanoutMetricsAndHealthTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -49,20 +49,28 @@ public class FanoutMetricsAndHealthTest {
   }
 
   private static FanoutConfig config(String exchange) {
-    return FanoutConfig.defaults().withPort(0).withBindHost("127.0.0.1").withRabbitmqUri(broker.uri())
+    return FanoutConfig.defaults()
+        .withPort(0)
+        .withBindHost("127.0.0.1")
+        .withRabbitmqUri(broker.uri())
         .withExchange(exchange);
   }
 
   private static HttpResponse<String> get(FanoutServer s, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(s.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(s.uri().resolve(path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static PrometheusText scrape(FanoutServer s) throws Exception {
     HttpResponse<String> r = get(s, "/metrics");
     assertThat(r.statusCode(), equalTo(200));
-    assertThat(r.headers().firstValue("content-type").orElse(""), containsString("text/plain; version=0.0.4"));
+    assertThat(
+        r.headers().firstValue("content-type").orElse(""),
+        containsString("text/plain; version=0.0.4"));
     // kept for people who want to see a scrape
-    java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics-scrape.txt"), r.body());
+    java.nio.file.Files.writeString(
+        java.nio.file.Path.of("target", "metrics-scrape.txt"), r.body());
     return PrometheusText.parse(r.body());
   }
 
@@ -82,7 +90,8 @@ public class FanoutMetricsAndHealthTest {
     try (FanoutServer server = FanoutServer.start(config(exchange));
         TrendFixtures publisher = new TrendFixtures(broker.uri(), exchange)) {
       assertThat(server.awaitBrokerReady(WAIT), equalTo(true));
-      try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"))) {
+      try (WsClient client =
+          WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"))) {
         client.nextOfType("snapshot", WAIT);
         // windows that ended 45 s ago: the end-to-end delay is at least that
         Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 45);
@@ -93,28 +102,52 @@ public class FanoutMetricsAndHealthTest {
         publisher.publishJson("m_search", "bad", "{\"not\":\"a trend\"}");
         client.nextOfType("trend", WAIT);
         client.nextOfType("trend", WAIT);
-        // the latency is observed when the write completes, which may be after the client has read it
-        await("two broadcasts timed", () -> server.metrics().broadcastLatency.collect().getDataPoints().get(0)
-            .getCount() == 2);
+        // the latency is observed when the write completes, which may be after the client has read
+        // it
+        await(
+            "two broadcasts timed",
+            () ->
+                server.metrics().broadcastLatency.collect().getDataPoints().get(0).getCount() == 2);
         await("four messages in", () -> server.metrics().messagesIn.get() == 4);
         double after = System.currentTimeMillis() / 1e3;
 
         PrometheusText m = scrape(server);
-        assertThat(m.value("clicktrends_fanout_messages_in_total", "clicktrends_fanout_messages_in_total"), equalTo(4.0));
-        assertThat(m.value("clicktrends_fanout_trends_accepted_total", "clicktrends_fanout_trends_accepted_total"),
+        assertThat(
+            m.value("clicktrends_fanout_messages_in_total", "clicktrends_fanout_messages_in_total"),
+            equalTo(4.0));
+        assertThat(
+            m.value(
+                "clicktrends_fanout_trends_accepted_total",
+                "clicktrends_fanout_trends_accepted_total"),
             equalTo(2.0));
-        assertThat(m.value("clicktrends_fanout_trends_ignored_total", "clicktrends_fanout_trends_ignored_total"),
+        assertThat(
+            m.value(
+                "clicktrends_fanout_trends_ignored_total",
+                "clicktrends_fanout_trends_ignored_total"),
             equalTo(1.0));
-        assertThat(m.value("clicktrends_fanout_trends_invalid_total", "clicktrends_fanout_trends_invalid_total"),
+        assertThat(
+            m.value(
+                "clicktrends_fanout_trends_invalid_total",
+                "clicktrends_fanout_trends_invalid_total"),
             equalTo(1.0));
-        assertThat(m.value("clicktrends_fanout_clients", "clicktrends_fanout_clients"), equalTo(1.0));
-        assertThat(m.value("clicktrends_fanout_broker_connected", "clicktrends_fanout_broker_connected"), equalTo(1.0));
-        for (String name : List.of("clicktrends_fanout_messages_out_total", "clicktrends_fanout_dropped_messages_total",
-            "clicktrends_fanout_clients_disconnected_slow_total", "clicktrends_fanout_origin_rejected_total",
-            "clicktrends_fanout_broker_recoveries_total", "clicktrends_fanout_trends_future_total")) {
+        assertThat(
+            m.value("clicktrends_fanout_clients", "clicktrends_fanout_clients"), equalTo(1.0));
+        assertThat(
+            m.value("clicktrends_fanout_broker_connected", "clicktrends_fanout_broker_connected"),
+            equalTo(1.0));
+        for (String name :
+            List.of(
+                "clicktrends_fanout_messages_out_total",
+                "clicktrends_fanout_dropped_messages_total",
+                "clicktrends_fanout_clients_disconnected_slow_total",
+                "clicktrends_fanout_origin_rejected_total",
+                "clicktrends_fanout_broker_recoveries_total",
+                "clicktrends_fanout_trends_future_total")) {
           assertThat(m.family(name).type(), equalTo("counter"));
         }
-        assertThat(m.value("clicktrends_fanout_messages_out_total", "clicktrends_fanout_messages_out_total"),
+        assertThat(
+            m.value(
+                "clicktrends_fanout_messages_out_total", "clicktrends_fanout_messages_out_total"),
             greaterThanOrEqualTo(3.0)); // the snapshot and two trends
 
         String latency = "clicktrends_fanout_broadcast_latency_seconds";
@@ -130,19 +163,31 @@ public class FanoutMetricsAndHealthTest {
           double sum = m.value(delay, delay + "_sum", "dimension", "m_search", "kind", kind);
           assertThat(sum / count, greaterThanOrEqualTo(before - end.getEpochSecond() - 0.001));
           assertThat(sum / count, lessThanOrEqualTo(after - end.getEpochSecond() + 0.001));
-          assertThat(m.value(delay, delay + "_bucket", "dimension", "m_search", "kind", kind, "le", "30.0"),
+          assertThat(
+              m.value(
+                  delay, delay + "_bucket", "dimension", "m_search", "kind", kind, "le", "30.0"),
               equalTo(0.0));
-          double last = m.value("clicktrends_fanout_last_trend_timestamp_seconds",
-              "clicktrends_fanout_last_trend_timestamp_seconds", "dimension", "m_search", "kind", kind);
+          double last =
+              m.value(
+                  "clicktrends_fanout_last_trend_timestamp_seconds",
+                  "clicktrends_fanout_last_trend_timestamp_seconds",
+                  "dimension",
+                  "m_search",
+                  "kind",
+                  kind);
           assertThat(last, greaterThanOrEqualTo(before - 0.001));
           assertThat(last, lessThanOrEqualTo(after + 0.001));
         }
 
         // JVM and process metrics
-        assertThat(m.value("jvm_memory_used_bytes", "jvm_memory_used_bytes", "area", "heap"), greaterThan(0.0));
+        assertThat(
+            m.value("jvm_memory_used_bytes", "jvm_memory_used_bytes", "area", "heap"),
+            greaterThan(0.0));
         assertThat(m.value("jvm_threads_current", "jvm_threads_current"), greaterThan(0.0));
-        assertThat(m.value("process_cpu_seconds_total", "process_cpu_seconds_total"), greaterThan(0.0));
-        assertThat(m.value("process_start_time_seconds", "process_start_time_seconds"), greaterThan(0.0));
+        assertThat(
+            m.value("process_cpu_seconds_total", "process_cpu_seconds_total"), greaterThan(0.0));
+        assertThat(
+            m.value("process_start_time_seconds", "process_start_time_seconds"), greaterThan(0.0));
         assertThat(m.families.keySet(), hasItem("jvm_gc_collection_seconds"));
       }
     }
@@ -151,7 +196,8 @@ public class FanoutMetricsAndHealthTest {
   @Test
   public void readinessFailsWhenTrendsStopAndLivenessDoesNot() throws Exception {
     String exchange = "clicktrends.test.health." + UUID.randomUUID();
-    try (FanoutServer server = FanoutServer.start(config(exchange).withReadinessStaleAfterSeconds(1));
+    try (FanoutServer server =
+            FanoutServer.start(config(exchange).withReadinessStaleAfterSeconds(1));
         TrendFixtures publisher = new TrendFixtures(broker.uri(), exchange)) {
       assertThat(server.awaitBrokerReady(WAIT), equalTo(true));
       // connected, no trend yet: ready (a fresh pipeline has nothing to say for a window)
@@ -178,8 +224,12 @@ public class FanoutMetricsAndHealthTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (FanoutServer server = FanoutServer.start(FanoutConfig.defaults().withPort(0).withBindHost("127.0.0.1")
-        .withRabbitmqUri("amqp://guest:guest@127.0.0.1:" + closedPort))) {
+    try (FanoutServer server =
+        FanoutServer.start(
+            FanoutConfig.defaults()
+                .withPort(0)
+                .withBindHost("127.0.0.1")
+                .withRabbitmqUri("amqp://guest:guest@127.0.0.1:" + closedPort))) {
       HttpResponse<String> ready = get(server, "/health/ready");
       assertThat(ready.statusCode(), equalTo(503));
       List<String> reasons = new ArrayList<>();
@@ -187,7 +237,9 @@ public class FanoutMetricsAndHealthTest {
       assertThat(reasons, equalTo(List.of("not connected to the broker")));
       assertThat(get(server, "/health/live").statusCode(), equalTo(200));
       assertThat(get(server, "/health").statusCode(), equalTo(200));
-      assertThat(scrape(server).value("clicktrends_fanout_broker_connected", "clicktrends_fanout_broker_connected"),
+      assertThat(
+          scrape(server)
+              .value("clicktrends_fanout_broker_connected", "clicktrends_fanout_broker_connected"),
           equalTo(0.0));
     }
   }

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy to 127.0.0.1:{@code targetPort} that can stop forwarding bytes without closing anything: what a peer
- * sees when a server or the network between vanishes (a socket that stays open and silent).
+ * A TCP proxy to 127.0.0.1:{@code targetPort} that can stop forwarding bytes without closing
+ * anything: what a peer sees when a server or the network between vanishes (a socket that stays
+ * open and silent).
  */
 final class FreezingProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -61,26 +62,30 @@ final class FreezingProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          synchronized (lock) {
-            while (frozen) {
-              lock.wait(); // hold the bytes: nothing forwarded, nothing closed
-            }
-          }
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException | InterruptedException e) {
-        // a side closed
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "freezing-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  synchronized (lock) {
+                    while (frozen) {
+                      lock.wait(); // hold the bytes: nothing forwarded, nothing closed
+                    }
+                  }
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException | InterruptedException e) {
+                // a side closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "freezing-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

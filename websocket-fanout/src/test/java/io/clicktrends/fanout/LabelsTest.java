@@ -14,11 +14,13 @@ public class LabelsTest {
   @Test
   public void readsQuotedCsvWithHeaderAndComments() throws Exception {
     Path f = Files.createTempFile("labels", ".csv");
-    Files.writeString(f, "dimension,key,label\n"
-        + "# product names\n"
-        + "product_view,214000001,\"Trail runner X2, blue\"\n"
-        + "product_view,214000002,\"The \"\"Classic\"\" boot\"\n"
-        + "search,<b>,<img src=x onerror=alert(1)>\n");
+    Files.writeString(
+        f,
+        "dimension,key,label\n"
+            + "# product names\n"
+            + "product_view,214000001,\"Trail runner X2, blue\"\n"
+            + "product_view,214000002,\"The \"\"Classic\"\" boot\"\n"
+            + "search,<b>,<img src=x onerror=alert(1)>\n");
     Labels l = Labels.load(f);
     assertThat(l.label("product_view", "214000001"), equalTo("Trail runner X2, blue"));
     assertThat(l.label("product_view", "214000002"), equalTo("The \"Classic\" boot"));

@@ -11,15 +11,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict reader of the Prometheus text exposition format 0.0.4, for tests (the Java client writes this format but
- * has no reader). Refuses what a Prometheus server would refuse, and a little more: a sample of a family without a
- * {@code # TYPE}, a family declared twice, a sample name that does not belong to its family's type (e.g. a
- * {@code _bucket} outside a histogram), bad label syntax, a value that is not a float, histogram buckets that are not
- * cumulative or whose {@code +Inf} bucket differs from {@code _count}.
+ * A strict reader of the Prometheus text exposition format 0.0.4, for tests (the Java client writes
+ * this format but has no reader). Refuses what a Prometheus server would refuse, and a little more:
+ * a sample of a family without a {@code # TYPE}, a family declared twice, a sample name that does
+ * not belong to its family's type (e.g. a {@code _bucket} outside a histogram), bad label syntax, a
+ * value that is not a float, histogram buckets that are not cumulative or whose {@code +Inf} bucket
+ * differs from {@code _count}.
  */
 final class PrometheusText {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"");
 
   record Sample(String name, Map<String, String> labels, double value) {}
 
@@ -48,7 +50,8 @@ final class PrometheusText {
             throw new IllegalArgumentException("line " + lineNo + ": unknown type " + p[3]);
           }
           if (out.families.containsKey(p[2])) {
-            throw new IllegalArgumentException("line " + lineNo + ": family " + p[2] + " declared twice");
+            throw new IllegalArgumentException(
+                "line " + lineNo + ": family " + p[2] + " declared twice");
           }
           current = new Family(p[2], p[3], help.get(p[2]), new ArrayList<>());
           out.families.put(p[2], current);
@@ -69,9 +72,12 @@ final class PrometheusText {
         while (line.charAt(i) != '}') {
           Matcher l = LABEL.matcher(line).region(i, line.length());
           if (!l.lookingAt()) {
-            throw new IllegalArgumentException("line " + lineNo + ": bad label at column " + i + ": " + line);
+            throw new IllegalArgumentException(
+                "line " + lineNo + ": bad label at column " + i + ": " + line);
           }
-          labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
+          labels.put(
+              l.group(1),
+              l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
           i = l.end();
           if (line.charAt(i) == ',') {
             i++;
@@ -94,7 +100,8 @@ final class PrometheusText {
         Long.parseLong(rest[1]); // a timestamp
       }
       if (current == null || !belongs(name, current)) {
-        throw new IllegalArgumentException("line " + lineNo + ": sample " + name + " outside a family with a TYPE");
+        throw new IllegalArgumentException(
+            "line " + lineNo + ": sample " + name + " outside a family with a TYPE");
       }
       current.samples().add(new Sample(name, labels, value));
     }
@@ -110,9 +117,12 @@ final class PrometheusText {
 
   private static double value(String s, int lineNo) {
     switch (s) {
-      case "+Inf": return Double.POSITIVE_INFINITY;
-      case "-Inf": return Double.NEGATIVE_INFINITY;
-      case "NaN": return Double.NaN;
+      case "+Inf":
+        return Double.POSITIVE_INFINITY;
+      case "-Inf":
+        return Double.NEGATIVE_INFINITY;
+      case "NaN":
+        return Double.NaN;
       default:
         try {
           return Double.parseDouble(s);
@@ -125,11 +135,18 @@ final class PrometheusText {
   private static boolean belongs(String sample, Family f) {
     String base = f.name();
     return switch (f.type()) {
-      case "counter" -> sample.equals(base) || sample.equals(base + "_total") || sample.equals(base + "_created");
-      case "histogram" -> sample.equals(base + "_bucket") || sample.equals(base + "_sum")
-          || sample.equals(base + "_count") || sample.equals(base + "_created");
-      case "summary" -> sample.equals(base) || sample.equals(base + "_sum") || sample.equals(base + "_count")
-          || sample.equals(base + "_created");
+      case "counter" ->
+          sample.equals(base) || sample.equals(base + "_total") || sample.equals(base + "_created");
+      case "histogram" ->
+          sample.equals(base + "_bucket")
+              || sample.equals(base + "_sum")
+              || sample.equals(base + "_count")
+              || sample.equals(base + "_created");
+      case "summary" ->
+          sample.equals(base)
+              || sample.equals(base + "_sum")
+              || sample.equals(base + "_count")
+              || sample.equals(base + "_created");
       default -> sample.equals(base);
     };
   }
@@ -148,26 +165,33 @@ final class PrometheusText {
         bySeries.computeIfAbsent(series, k -> new ArrayList<>()).add(s);
       }
     }
-    bySeries.forEach((series, buckets) -> {
-      double lastLe = Double.NEGATIVE_INFINITY;
-      double lastCount = 0;
-      for (Sample b : buckets) {
-        double le = value(b.labels().get("le"), 0);
-        if (le <= lastLe || b.value() < lastCount) {
-          throw new IllegalArgumentException(f.name() + series + ": buckets not cumulative in order");
-        }
-        lastLe = le;
-        lastCount = b.value();
-      }
-      if (lastLe != Double.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException(f.name() + series + ": no +Inf bucket");
-      }
-      Double count = f.samples().stream().filter(s -> s.name().equals(f.name() + "_count")
-          && s.labels().equals(series)).map(Sample::value).findFirst().orElse(null);
-      if (count == null || count != lastCount) {
-        throw new IllegalArgumentException(f.name() + series + ": _count " + count + " differs from +Inf " + lastCount);
-      }
-    });
+    bySeries.forEach(
+        (series, buckets) -> {
+          double lastLe = Double.NEGATIVE_INFINITY;
+          double lastCount = 0;
+          for (Sample b : buckets) {
+            double le = value(b.labels().get("le"), 0);
+            if (le <= lastLe || b.value() < lastCount) {
+              throw new IllegalArgumentException(
+                  f.name() + series + ": buckets not cumulative in order");
+            }
+            lastLe = le;
+            lastCount = b.value();
+          }
+          if (lastLe != Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(f.name() + series + ": no +Inf bucket");
+          }
+          Double count =
+              f.samples().stream()
+                  .filter(s -> s.name().equals(f.name() + "_count") && s.labels().equals(series))
+                  .map(Sample::value)
+                  .findFirst()
+                  .orElse(null);
+          if (count == null || count != lastCount) {
+            throw new IllegalArgumentException(
+                f.name() + series + ": _count " + count + " differs from +Inf " + lastCount);
+          }
+        });
   }
 
   Family family(String name) {
@@ -184,8 +208,13 @@ final class PrometheusText {
     for (int i = 0; i < labels.length; i += 2) {
       want.put(labels[i], labels[i + 1]);
     }
-    return family(family).samples().stream().filter(s -> s.name().equals(sample) && s.labels().equals(want))
-        .map(Sample::value).findFirst()
-        .orElseThrow(() -> new AssertionError("no sample " + sample + want + " in " + family(family).samples()));
+    return family(family).samples().stream()
+        .filter(s -> s.name().equals(sample) && s.labels().equals(want))
+        .map(Sample::value)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no sample " + sample + want + " in " + family(family).samples()));
   }
 }

@@ -28,7 +28,8 @@ final class TrendFixtures implements AutoCloseable {
     this.exchange = exchange;
   }
 
-  static Trend trend(String dimension, long windowEndSeconds, long paneIndex, String... keysByRank) {
+  static Trend trend(
+      String dimension, long windowEndSeconds, long paneIndex, String... keysByRank) {
     return trend(dimension, Instant.ofEpochSecond(windowEndSeconds), paneIndex, keysByRank);
   }
 
@@ -39,35 +40,58 @@ final class TrendFixtures implements AutoCloseable {
       items.add(new TrendItem(k, count));
       count -= 10;
     }
-    return Trend.newBuilder().setDimension(dimension).setWindowStart(end.minusSeconds(600)).setWindowEnd(end)
-        .setTotal(items.stream().mapToLong(TrendItem::getCount).sum()).setItems(items)
-        .setTiming(paneIndex == 0 ? "ON_TIME" : "LATE").setPaneIndex(paneIndex).setEmittedAt(Instant.now()).build();
+    return Trend.newBuilder()
+        .setDimension(dimension)
+        .setWindowStart(end.minusSeconds(600))
+        .setWindowEnd(end)
+        .setTotal(items.stream().mapToLong(TrendItem::getCount).sum())
+        .setItems(items)
+        .setTiming(paneIndex == 0 ? "ON_TIME" : "LATE")
+        .setPaneIndex(paneIndex)
+        .setEmittedAt(Instant.now())
+        .build();
   }
 
   void publish(Trend... trends) throws Exception {
     for (Trend t : trends) {
-      AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
-          .deliveryMode(2).messageId(TrendJson.messageId(t)).build();
-      channel.basicPublish(exchange, "trend." + t.getDimension(), props,
+      AMQP.BasicProperties props =
+          new AMQP.BasicProperties.Builder()
+              .contentType("application/json")
+              .deliveryMode(2)
+              .messageId(TrendJson.messageId(t))
+              .build();
+      channel.basicPublish(
+          exchange,
+          "trend." + t.getDimension(),
+          props,
           TrendJson.toJson(t).getBytes(StandardCharsets.UTF_8));
     }
     channel.waitForConfirmsOrDie(10_000);
   }
 
-  /** Publishes {@code json} as the pipeline would, with routing key {@code trend.<routingSuffix>}. */
+  /**
+   * Publishes {@code json} as the pipeline would, with routing key {@code trend.<routingSuffix>}.
+   */
   void publishJson(String routingSuffix, String messageId, String json) throws Exception {
-    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
-        .deliveryMode(2).messageId(messageId).build();
-    channel.basicPublish(exchange, "trend." + routingSuffix, props, json.getBytes(StandardCharsets.UTF_8));
+    AMQP.BasicProperties props =
+        new AMQP.BasicProperties.Builder()
+            .contentType("application/json")
+            .deliveryMode(2)
+            .messageId(messageId)
+            .build();
+    channel.basicPublish(
+        exchange, "trend." + routingSuffix, props, json.getBytes(StandardCharsets.UTF_8));
     channel.waitForConfirmsOrDie(10_000);
   }
 
   /**
-   * A rising trend as the pipeline publishes it: the Trend JSON with {@code "kind":"rising"} and items carrying
-   * {@code previous} and {@code score}; {@code keysAndCounts} alternates key, count, previous.
+   * A rising trend as the pipeline publishes it: the Trend JSON with {@code "kind":"rising"} and
+   * items carrying {@code previous} and {@code score}; {@code keysAndCounts} alternates key, count,
+   * previous.
    */
   static String risingJson(String dimension, Instant windowEnd, Object... keysCountsPrevious) {
-    com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode n =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     n.put("dimension", dimension);
     n.put("kind", "rising");
     n.put("windowStart", windowEnd.minusSeconds(600).toString());
@@ -78,7 +102,11 @@ final class TrendFixtures implements AutoCloseable {
       long c = ((Number) keysCountsPrevious[i + 1]).longValue();
       long b = ((Number) keysCountsPrevious[i + 2]).longValue();
       total += c;
-      items.addObject().put("key", (String) keysCountsPrevious[i]).put("count", c).put("previous", b)
+      items
+          .addObject()
+          .put("key", (String) keysCountsPrevious[i])
+          .put("count", c)
+          .put("previous", b)
           .put("score", (c - b) / Math.sqrt(c + b));
     }
     n.put("total", total);
@@ -88,9 +116,15 @@ final class TrendFixtures implements AutoCloseable {
     return n.toString();
   }
 
-  /** Publishes a rising trend (see {@link #risingJson}) with routing key {@code trend.<dimension>.rising}. */
-  void publishRising(String dimension, Instant windowEnd, Object... keysCountsPrevious) throws Exception {
-    publishJson(dimension + ".rising", dimension + "/" + windowEnd.toEpochMilli() + "/rising/ON_TIME/0",
+  /**
+   * Publishes a rising trend (see {@link #risingJson}) with routing key {@code
+   * trend.<dimension>.rising}.
+   */
+  void publishRising(String dimension, Instant windowEnd, Object... keysCountsPrevious)
+      throws Exception {
+    publishJson(
+        dimension + ".rising",
+        dimension + "/" + windowEnd.toEpochMilli() + "/rising/ON_TIME/0",
         risingJson(dimension, windowEnd, keysCountsPrevious));
   }
 

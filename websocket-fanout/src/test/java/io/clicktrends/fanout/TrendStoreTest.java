@@ -6,25 +6,35 @@ import static org.hamcrest.Matchers.equalTo;
 import org.junit.Test;
 
 public class TrendStoreTest {
-  private static TrendMessage top(String dimension, long windowEndSeconds, long paneIndex, String... keys) {
+  private static TrendMessage top(
+      String dimension, long windowEndSeconds, long paneIndex, String... keys) {
     return TrendMessage.top(TrendFixtures.trend(dimension, windowEndSeconds, paneIndex, keys));
   }
 
-  private static TrendMessage rising(String dimension, long windowEndSeconds, long paneIndex, String... keys) {
-    io.clicktrends.schema.Trend t = TrendFixtures.trend(dimension, windowEndSeconds, paneIndex, keys);
+  private static TrendMessage rising(
+      String dimension, long windowEndSeconds, long paneIndex, String... keys) {
+    io.clicktrends.schema.Trend t =
+        TrendFixtures.trend(dimension, windowEndSeconds, paneIndex, keys);
     int n = t.getItems().size();
     return new TrendMessage(t, TrendMessage.RISING, new Long[n], new Double[n]);
   }
 
-  /** A rising trend of the same dimension, window and pane is kept beside the top trend, never in its place. */
+  /**
+   * A rising trend of the same dimension, window and pane is kept beside the top trend, never in
+   * its place.
+   */
   @Test
   public void topAndRisingOfTheSameWindowAreKeptApart() {
     TrendStore s = new TrendStore();
     assertThat(s.offer(top("search", 100, 0, "shoes")), equalTo(true));
-    assertThat("rising of the same window", s.offer(rising("search", 100, 0, "boots")), equalTo(true));
+    assertThat(
+        "rising of the same window", s.offer(rising("search", 100, 0, "boots")), equalTo(true));
     assertThat("top again: duplicate", s.offer(top("search", 100, 0, "shoes")), equalTo(false));
-    assertThat(s.latest().stream().map(e -> e.message().kind() + ":" + e.message().trend().getItems().get(0).getKey())
-        .toList(), equalTo(java.util.List.of("rising:boots", "top:shoes")));
+    assertThat(
+        s.latest().stream()
+            .map(e -> e.message().kind() + ":" + e.message().trend().getItems().get(0).getKey())
+            .toList(),
+        equalTo(java.util.List.of("rising:boots", "top:shoes")));
     assertThat(s.offer(top("search", 110, 0, "hats")), equalTo(true));
     assertThat(s.previousOf("search", "top").trend().getItems().get(0).getKey(), equalTo("shoes"));
     assertThat(s.previousOf("search", "rising"), equalTo(null));
@@ -47,20 +57,24 @@ public class TrendStoreTest {
   }
 
   /**
-   * Issue #11, item 1: a window from a device clock 23 h fast used to become the latest and refuse every newer real
-   * trend for a day. Now it is refused, and real-time trends keep coming.
+   * Issue #11, item 1: a window from a device clock 23 h fast used to become the latest and refuse
+   * every newer real trend for a day. Now it is refused, and real-time trends keep coming.
    */
   @Test
   public void aWindowFarAheadOfTheClockIsRefusedAndDoesNotPinTheDashboard() {
     long now = 1_795_000_000L; // seconds
-    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(now * 1000);
+    java.util.concurrent.atomic.AtomicLong clock =
+        new java.util.concurrent.atomic.AtomicLong(now * 1000);
     TrendStore s = new TrendStore(clock::get, TrendStore.DEFAULT_MAX_AHEAD_MILLIS);
     assertThat(s.offer(top("search", now, 0, "boots")), equalTo(true));
     assertThat("23 h ahead", s.offer(top("search", now + 23 * 3600, 0, "boots")), equalTo(false));
     assertThat(s.offer(top("search", now + 10, 0, "boots")), equalTo(true));
-    assertThat(s.latest().get(0).message().trend().getWindowEnd().getEpochSecond(), equalTo(now + 10));
-    assertThat("exactly at the limit", s.offer(top("search", now + 300, 0, "boots")), equalTo(true));
-    assertThat("another dimension at the limit", s.offer(top("x", now + 300, 0, "a")), equalTo(true));
+    assertThat(
+        s.latest().get(0).message().trend().getWindowEnd().getEpochSecond(), equalTo(now + 10));
+    assertThat(
+        "exactly at the limit", s.offer(top("search", now + 300, 0, "boots")), equalTo(true));
+    assertThat(
+        "another dimension at the limit", s.offer(top("x", now + 300, 0, "a")), equalTo(true));
     clock.set(now * 1000 - 1);
     assertThat(s.offer(top("y", now + 300, 0, "a")), equalTo(false));
     // the same window becomes acceptable once the clock has caught up with it

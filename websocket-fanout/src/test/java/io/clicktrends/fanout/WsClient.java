@@ -15,9 +15,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * A real WebSocket client (Jetty's) collecting the JSON messages it receives. Not the JDK's
- * java.net.http client: about one connection in a hundred fails with a ProtocolException there when the
- * server's first frame (our snapshot) follows the 101 response at once, which browsers handle fine.
- * Public because Jetty binds the listener methods by reflection.
+ * java.net.http client: about one connection in a hundred fails with a ProtocolException there when
+ * the server's first frame (our snapshot) follows the 101 response at once, which browsers handle
+ * fine. Public because Jetty binds the listener methods by reflection.
  */
 public final class WsClient implements Session.Listener, AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -94,8 +94,13 @@ public final class WsClient implements Session.Listener, AutoCloseable {
   }
 
   private AssertionError nothingWithin(String what, Duration timeout) {
-    return new AssertionError("no " + what + " within " + timeout
-        + (error == null ? "" : " (the connection failed: " + error + ")"), error);
+    return new AssertionError(
+        "no "
+            + what
+            + " within "
+            + timeout
+            + (error == null ? "" : " (the connection failed: " + error + ")"),
+        error);
   }
 
   /** The next message other than a heartbeat, waiting at most {@code timeout} in total. */

@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Flume 1.11 agent started in this JVM from the Clicktrends agent configuration (by default the
- * {@code clicktrends-flume/clicktrends-agent.properties} resource, i.e. {@code io-flume/conf/}).
+ * A real Flume 1.11 agent started in this JVM from the Clicktrends agent configuration (by default
+ * the {@code clicktrends-flume/clicktrends-agent.properties} resource, i.e. {@code
+ * io-flume/conf/}).
  *
  * <pre>{@code
  * try (FlumeAgent agent = FlumeAgent.builder().dataDir(Path.of("/tmp/clicktrends-flume")).build().start()) {
@@ -30,18 +31,23 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The configuration's {@code ${name}} placeholders are filled from the builder's variables; the resolved file is
- * written to {@code dataDir/agent.properties} (handy to see what ran) and handed to Flume's own configuration
- * provider, so what runs here is exactly what {@code flume-ng agent -f} would run.
+ * <p>The configuration's {@code ${name}} placeholders are filled from the builder's variables; the
+ * resolved file is written to {@code dataDir/agent.properties} (handy to see what ran) and handed
+ * to Flume's own configuration provider, so what runs here is exactly what {@code flume-ng agent
+ * -f} would run.
  */
 public final class FlumeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlumeAgent.class);
   public static final String AGENT_NAME = "clicktrends";
-  public static final String DEFAULT_CONFIG_RESOURCE = "/clicktrends-flume/clicktrends-agent.properties";
+  public static final String DEFAULT_CONFIG_RESOURCE =
+      "/clicktrends-flume/clicktrends-agent.properties";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+)}");
+
   /** The documented port of Flume's HTTP monitoring ({@link Builder#monitoringPort}). */
   public static final int DEFAULT_MONITORING_PORT = 41417;
-  private static final Pattern MONITORING_LINE = Pattern.compile("^\\s*(flume\\.monitoring\\.[\\w.]+)\\s*=\\s*(.*?)\\s*$");
+
+  private static final Pattern MONITORING_LINE =
+      Pattern.compile("^\\s*(flume\\.monitoring\\.[\\w.]+)\\s*=\\s*(.*?)\\s*$");
 
   private final String template;
   private final Map<String, String> vars;
@@ -61,7 +67,8 @@ public final class FlumeAgent implements AutoCloseable {
   /**
    * Starts the agent and waits until its Avro source, HTTP source and SparkSink accept connections.
    *
-   * @throws IllegalStateException if they do not within {@code timeout} (the Flume log says which component failed)
+   * @throws IllegalStateException if they do not within {@code timeout} (the Flume log says which
+   *     component failed)
    */
   public synchronized FlumeAgent start(Duration timeout) {
     if (application != null) {
@@ -73,24 +80,27 @@ public final class FlumeAgent implements AutoCloseable {
     PropertiesFileConfigurationProvider provider =
         new PropertiesFileConfigurationProvider(AGENT_NAME, resolved.toFile());
     application = new Application();
-    // Flume reads its monitoring settings from the JVM's system properties when it starts the components: set them
+    // Flume reads its monitoring settings from the JVM's system properties when it starts the
+    // components: set them
     // for that moment only, so another agent in this JVM is not affected
     Map<String, String> before = new HashMap<>();
-    boolean monitored = monitoring.containsKey("flume.monitoring.type")
-        && !"0".equals(monitoring.get("flume.monitoring.port"));
+    boolean monitored =
+        monitoring.containsKey("flume.monitoring.type")
+            && !"0".equals(monitoring.get("flume.monitoring.port"));
     if (monitored) {
       monitoring.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
     }
     try {
       application.handleConfigurationEvent(provider.getConfiguration());
     } finally {
-      before.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
+      before.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
     }
     application.start();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -100,10 +110,20 @@ public final class FlumeAgent implements AutoCloseable {
     if (monitored) {
       awaitListening(Integer.parseInt(monitoring.get("flume.monitoring.port")), deadline);
     }
-    LOG.info("Flume agent up in {} ms: avro {}, http {}, SparkSink {}, data {}{}",
-        (System.nanoTime() - t0) / 1_000_000, avroPort(), httpPort(), sparkSinkAddress(), dataDir,
-        monitored ? ", monitoring http://" + connectHost(vars.get("bind")) + ":" + monitoring.get("flume.monitoring.port")
-            + "/metrics" : "");
+    LOG.info(
+        "Flume agent up in {} ms: avro {}, http {}, SparkSink {}, data {}{}",
+        (System.nanoTime() - t0) / 1_000_000,
+        avroPort(),
+        httpPort(),
+        sparkSinkAddress(),
+        dataDir,
+        monitored
+            ? ", monitoring http://"
+                + connectHost(vars.get("bind"))
+                + ":"
+                + monitoring.get("flume.monitoring.port")
+                + "/metrics"
+            : "");
     return this;
   }
 
@@ -149,8 +169,10 @@ public final class FlumeAgent implements AutoCloseable {
   /** Flume's HTTP monitoring, {@code http://host:port/metrics}, if it is on. */
   public java.util.Optional<String> monitoringEndpoint() {
     String port = vars.get("monitoringPort");
-    return port == null || port.equals("0") ? java.util.Optional.empty()
-        : java.util.Optional.of("http://" + connectHost(vars.get("bind")) + ":" + port + "/metrics");
+    return port == null || port.equals("0")
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            "http://" + connectHost(vars.get("bind")) + ":" + port + "/metrics");
   }
 
   public Path dataDir() {
@@ -167,8 +189,9 @@ public final class FlumeAgent implements AutoCloseable {
   }
 
   /**
-   * Writes the configuration with its placeholders filled, less the {@code flume.monitoring.*} lines, which go to
-   * {@code monitoring} (Flume takes them as system properties, not from the agent's file).
+   * Writes the configuration with its placeholders filled, less the {@code flume.monitoring.*}
+   * lines, which go to {@code monitoring} (Flume takes them as system properties, not from the
+   * agent's file).
    */
   private Path writeResolvedConfig(Map<String, String> monitoring) {
     try {
@@ -180,7 +203,8 @@ public final class FlumeAgent implements AutoCloseable {
       while (m.find()) {
         String value = vars.get(m.group(1));
         if (value == null) {
-          throw new IllegalArgumentException("agent configuration uses ${" + m.group(1) + "} but no value is set");
+          throw new IllegalArgumentException(
+              "agent configuration uses ${" + m.group(1) + "} but no value is set");
         }
         m.appendReplacement(out, Matcher.quoteReplacement(value));
       }
@@ -211,8 +235,12 @@ public final class FlumeAgent implements AutoCloseable {
       } catch (IOException notYet) {
         if (System.nanoTime() > deadlineNanos) {
           stop();
-          throw new IllegalStateException("Flume agent: nothing listens on " + host + ":" + port
-              + " before the start timeout; see the Flume log lines above for the failing component");
+          throw new IllegalStateException(
+              "Flume agent: nothing listens on "
+                  + host
+                  + ":"
+                  + port
+                  + " before the start timeout; see the Flume log lines above for the failing component");
         }
         try {
           Thread.sleep(50); // polling a port: there is no callback to wait on
@@ -237,19 +265,24 @@ public final class FlumeAgent implements AutoCloseable {
   public static final class Builder {
     private String template;
     private Path dataDir;
-    private final Map<String, String> vars = new LinkedHashMap<>(Map.of(
-        "bind", "127.0.0.1",
-        "avroPort", "41414",
-        "httpPort", "41415",
-        "sinkBind", "127.0.0.1",
-        "sinkPort", "41416",
-        "extraSources", "",
-        "accessLogFiles", "/var/log/nginx/access\\.log",
-        "allowedOrigins", "*",
-        "sinkTimeoutSeconds", "120",
-        "monitoringPort", "0"));
+    private final Map<String, String> vars =
+        new LinkedHashMap<>(
+            Map.of(
+                "bind", "127.0.0.1",
+                "avroPort", "41414",
+                "httpPort", "41415",
+                "sinkBind", "127.0.0.1",
+                "sinkPort", "41416",
+                "extraSources", "",
+                "accessLogFiles", "/var/log/nginx/access\\.log",
+                "allowedOrigins", "*",
+                "sinkTimeoutSeconds", "120",
+                "monitoringPort", "0"));
 
-    /** A properties file with {@code ${name}} placeholders (default: the bundled clicktrends-agent.properties). */
+    /**
+     * A properties file with {@code ${name}} placeholders (default: the bundled
+     * clicktrends-agent.properties).
+     */
     public Builder configFile(Path file) {
       try {
         this.template = Files.readString(file);
@@ -266,9 +299,9 @@ public final class FlumeAgent implements AutoCloseable {
     }
 
     /**
-     * Address the sources and the SparkSink listen on: 127.0.0.1 (default) for this host only; an interface's
-     * address, or 0.0.0.0 for all, when web servers or Spark executors on other hosts must reach it (the SparkSink
-     * has no authentication: keep it on a private network).
+     * Address the sources and the SparkSink listen on: 127.0.0.1 (default) for this host only; an
+     * interface's address, or 0.0.0.0 for all, when web servers or Spark executors on other hosts
+     * must reach it (the SparkSink has no authentication: keep it on a private network).
      */
     public Builder bind(String host) {
       return set("bind", host).set("sinkBind", host);
@@ -291,7 +324,10 @@ public final class FlumeAgent implements AutoCloseable {
       return avroPort(freePort()).httpPort(freePort()).sparkSinkPort(freePort());
     }
 
-    /** Enables the TAILDIR source on files matching {@code fileRegex} (Flume's filegroup syntax: dir/regex). */
+    /**
+     * Enables the TAILDIR source on files matching {@code fileRegex} (Flume's filegroup syntax:
+     * dir/regex).
+     */
     public Builder accessLogs(String fileRegex) {
       return set("extraSources", "accesslog").set("accessLogFiles", fileRegex);
     }
@@ -300,14 +336,18 @@ public final class FlumeAgent implements AutoCloseable {
       return set("allowedOrigins", commaSeparated);
     }
 
-    /** Seconds a handed-out batch may stay unacknowledged before the SparkSink redelivers it (default 120). */
+    /**
+     * Seconds a handed-out batch may stay unacknowledged before the SparkSink redelivers it
+     * (default 120).
+     */
     public Builder sinkTimeoutSeconds(int seconds) {
       return set("sinkTimeoutSeconds", Integer.toString(seconds));
     }
 
     /**
-     * Flume's HTTP monitoring on {@code port} (JSON of every counter group at {@code /metrics}; the documented port is
-     * {@link #DEFAULT_MONITORING_PORT}); 0, the default, leaves it off. Flume's server listens on every interface.
+     * Flume's HTTP monitoring on {@code port} (JSON of every counter group at {@code /metrics}; the
+     * documented port is {@link #DEFAULT_MONITORING_PORT}); 0, the default, leaves it off. Flume's
+     * server listens on every interface.
      */
     public Builder monitoringPort(int port) {
       return set("monitoringPort", Integer.toString(port));

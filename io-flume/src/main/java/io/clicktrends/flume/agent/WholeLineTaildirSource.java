@@ -59,27 +59,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flume's TAILDIR source (same configuration keys, same position file, same reader) with one difference: a file's
- * incomplete last line is never sent while the file is still being written. Stock TAILDIR holds a line without its
- * newline while the file is active, but once the file has been idle for {@code idleTimeout} it closes the file and
- * sends whatever it holds, newline or not: a web server that writes a log line in two parts with a pause between them
- * (a slow client, a buffered write split at a block boundary) then yields two broken events (a click without its
- * User-Agent, plus a dead letter for the rest). Flume 1.11 has no setting for this (the idle close always reads with
- * {@code backoffWithoutNL = false}), and {@code TaildirSource} keeps its loop private, hence this class.
+ * Flume's TAILDIR source (same configuration keys, same position file, same reader) with one
+ * difference: a file's incomplete last line is never sent while the file is still being written.
+ * Stock TAILDIR holds a line without its newline while the file is active, but once the file has
+ * been idle for {@code idleTimeout} it closes the file and sends whatever it holds, newline or not:
+ * a web server that writes a log line in two parts with a pause between them (a slow client, a
+ * buffered write split at a block boundary) then yields two broken events (a click without its
+ * User-Agent, plus a dead letter for the rest). Flume 1.11 has no setting for this (the idle close
+ * always reads with {@code backoffWithoutNL = false}), and {@code TaildirSource} keeps its loop
+ * private, hence this class.
  *
- * <p>The rule: an incomplete last line is held until its newline arrives. When the file is idle and still the one its
- * path names, its complete lines are sent, and if an incomplete line remains the file stays open (and is looked at
- * again after another {@code idleTimeout}); a file without one is closed as before. When the file has been rotated
- * away (renamed so the file group no longer matches it, or deleted), nothing more will complete its last line, so the
- * idle close sends it whole, newline or not. An agent restart resumes before the held line (the position file only
+ * <p>The rule: an incomplete last line is held until its newline arrives. When the file is idle and
+ * still the one its path names, its complete lines are sent, and if an incomplete line remains the
+ * file stays open (and is looked at again after another {@code idleTimeout}); a file without one is
+ * closed as before. When the file has been rotated away (renamed so the file group no longer
+ * matches it, or deleted), nothing more will complete its last line, so the idle close sends it
+ * whole, newline or not. An agent restart resumes before the held line (the position file only
  * records whole lines), so it is held across restarts too.
  *
- * <p>Use {@code type = io.clicktrends.flume.agent.WholeLineTaildirSource} instead of {@code TAILDIR}; every TAILDIR
- * setting applies. The file-group pattern should match only the live file (e.g. {@code access\.log}, not
- * {@code access.*}), as Flume's documentation advises: a rotated name that still matches counts as live.
+ * <p>Use {@code type = io.clicktrends.flume.agent.WholeLineTaildirSource} instead of {@code
+ * TAILDIR}; every TAILDIR setting applies. The file-group pattern should match only the live file
+ * (e.g. {@code access\.log}, not {@code access.*}), as Flume's documentation advises: a rotated
+ * name that still matches counts as live.
  */
-public class WholeLineTaildirSource extends AbstractSource implements PollableSource, Configurable,
-    BatchSizeSupported {
+public class WholeLineTaildirSource extends AbstractSource
+    implements PollableSource, Configurable, BatchSizeSupported {
   private static final Logger LOG = LoggerFactory.getLogger(WholeLineTaildirSource.class);
   private static final int MAX_CHECK_IDLE_INTERVAL_MILLIS = 5_000;
 
@@ -105,7 +109,11 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
   private int retryInterval = 1000;
   private final List<Long> existingInodes = new CopyOnWriteArrayList<>();
   private final List<Long> idleInodes = new CopyOnWriteArrayList<>();
-  /** Inode to the file length at which an incomplete last line was held: not re-read until the file changes. */
+
+  /**
+   * Inode to the file length at which an incomplete last line was held: not re-read until the file
+   * changes.
+   */
   private final Map<Long, Long> heldAtLength = new ConcurrentHashMap<>();
 
   @Override
@@ -122,10 +130,13 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
       }
     }
     if (filePaths.isEmpty()) {
-      throw new IllegalStateException("Mapping for tailing files is empty or invalid: '" + FILE_GROUPS_PREFIX + "'");
+      throw new IllegalStateException(
+          "Mapping for tailing files is empty or invalid: '" + FILE_GROUPS_PREFIX + "'");
     }
-    positionFilePath = context.getString(POSITION_FILE,
-        System.getProperty("user.home").replace('\\', '/') + DEFAULT_POSITION_FILE);
+    positionFilePath =
+        context.getString(
+            POSITION_FILE,
+            System.getProperty("user.home").replace('\\', '/') + DEFAULT_POSITION_FILE);
     try {
       Files.createDirectories(Path.of(positionFilePath).toAbsolutePath().getParent());
     } catch (IOException e) {
@@ -141,11 +152,16 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
     byteOffsetHeader = context.getBoolean(BYTE_OFFSET_HEADER, DEFAULT_BYTE_OFFSET_HEADER);
     idleTimeout = context.getInteger(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
     writePosInterval = context.getInteger(WRITE_POS_INTERVAL, DEFAULT_WRITE_POS_INTERVAL);
-    cachePatternMatching = context.getBoolean(CACHE_PATTERN_MATCHING, DEFAULT_CACHE_PATTERN_MATCHING);
-    backoffSleepIncrement = context.getLong(PollableSourceConstants.BACKOFF_SLEEP_INCREMENT,
-        PollableSourceConstants.DEFAULT_BACKOFF_SLEEP_INCREMENT);
-    maxBackOffSleepInterval = context.getLong(PollableSourceConstants.MAX_BACKOFF_SLEEP,
-        PollableSourceConstants.DEFAULT_MAX_BACKOFF_SLEEP);
+    cachePatternMatching =
+        context.getBoolean(CACHE_PATTERN_MATCHING, DEFAULT_CACHE_PATTERN_MATCHING);
+    backoffSleepIncrement =
+        context.getLong(
+            PollableSourceConstants.BACKOFF_SLEEP_INCREMENT,
+            PollableSourceConstants.DEFAULT_BACKOFF_SLEEP_INCREMENT);
+    maxBackOffSleepInterval =
+        context.getLong(
+            PollableSourceConstants.MAX_BACKOFF_SLEEP,
+            PollableSourceConstants.DEFAULT_MAX_BACKOFF_SLEEP);
     fileHeader = context.getBoolean(FILENAME_HEADER, DEFAULT_FILE_HEADER);
     fileHeaderKey = context.getString(FILENAME_HEADER_KEY, DEFAULT_FILENAME_HEADER_KEY);
     maxBatchCount = context.getLong(MAX_BATCH_COUNT, DEFAULT_MAX_BATCH_COUNT);
@@ -161,25 +177,34 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
   public synchronized void start() {
     LOG.info("{} WholeLineTaildirSource starting on {}", getName(), filePaths);
     try {
-      reader = new ReliableTaildirEventReader.Builder()
-          .filePaths(filePaths)
-          .headerTable(headerTable)
-          .positionFilePath(positionFilePath)
-          .skipToEnd(skipToEnd)
-          .addByteOffset(byteOffsetHeader)
-          .cachePatternMatching(cachePatternMatching)
-          .annotateFileName(fileHeader)
-          .fileNameHeader(fileHeaderKey)
-          .build();
+      reader =
+          new ReliableTaildirEventReader.Builder()
+              .filePaths(filePaths)
+              .headerTable(headerTable)
+              .positionFilePath(positionFilePath)
+              .skipToEnd(skipToEnd)
+              .addByteOffset(byteOffsetHeader)
+              .cachePatternMatching(cachePatternMatching)
+              .annotateFileName(fileHeader)
+              .fileNameHeader(fileHeaderKey)
+              .build();
     } catch (IOException e) {
       throw new FlumeException("Error instantiating ReliableTaildirEventReader", e);
     }
     // Stock TAILDIR checks every 5 s; a shorter idleTimeout is checked as often as it is long.
     int checkIdleInterval = Math.max(100, Math.min(idleTimeout, MAX_CHECK_IDLE_INTERVAL_MILLIS));
-    idleFileChecker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, getName() + "-idleFileChecker"));
-    idleFileChecker.scheduleWithFixedDelay(this::markIdleFiles, idleTimeout, checkIdleInterval, TimeUnit.MILLISECONDS);
-    positionWriter = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, getName() + "-positionWriter"));
-    positionWriter.scheduleWithFixedDelay(this::writePosition, Math.min(5000, writePosInterval), writePosInterval,
+    idleFileChecker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, getName() + "-idleFileChecker"));
+    idleFileChecker.scheduleWithFixedDelay(
+        this::markIdleFiles, idleTimeout, checkIdleInterval, TimeUnit.MILLISECONDS);
+    positionWriter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, getName() + "-positionWriter"));
+    positionWriter.scheduleWithFixedDelay(
+        this::writePosition,
+        Math.min(5000, writePosInterval),
+        writePosInterval,
         TimeUnit.MILLISECONDS);
     super.start();
     sourceCounter.start();
@@ -189,7 +214,8 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
   public synchronized void stop() {
     try {
       super.stop();
-      for (ScheduledExecutorService service : new ScheduledExecutorService[] {idleFileChecker, positionWriter}) {
+      for (ScheduledExecutorService service :
+          new ScheduledExecutorService[] {idleFileChecker, positionWriter}) {
         service.shutdown();
         if (!service.awaitTermination(1, TimeUnit.SECONDS)) {
           service.shutdownNow();
@@ -255,15 +281,19 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
     long length = new File(tf.getPath()).length();
     if (tf.getPos() < length) {
       if (heldAtLength.put(inode, length) == null) {
-        LOG.debug("holding the incomplete last line of {} (bytes {} to {}) until its newline arrives", tf.getPath(),
-            tf.getPos(), length);
+        LOG.debug(
+            "holding the incomplete last line of {} (bytes {} to {}) until its newline arrives",
+            tf.getPath(),
+            tf.getPos(),
+            length);
       }
     } else {
       heldAtLength.remove(inode);
     }
   }
 
-  private boolean tailFileProcess(TailFile tf, boolean backoffWithoutNL) throws IOException, InterruptedException {
+  private boolean tailFileProcess(TailFile tf, boolean backoffWithoutNL)
+      throws IOException, InterruptedException {
     long batchCount = 0;
     while (true) {
       reader.setCurrentFile(tf);
@@ -277,9 +307,12 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
         getChannelProcessor().processEventBatch(events);
         reader.commit();
       } catch (ChannelException ex) {
-        LOG.warn("The channel is full or unexpected failure. The source will try again after {} ms", retryInterval);
+        LOG.warn(
+            "The channel is full or unexpected failure. The source will try again after {} ms",
+            retryInterval);
         sourceCounter.incrementChannelWriteFail();
-        TimeUnit.MILLISECONDS.sleep(retryInterval); // Flume's own back-off before retrying a full channel
+        TimeUnit.MILLISECONDS.sleep(
+            retryInterval); // Flume's own back-off before retrying a full channel
         retryInterval = Math.min(retryInterval << 1, 5000);
         continue;
       }
@@ -296,8 +329,8 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
   }
 
   /**
-   * Idle files: a rotated-away one is read to its end (its last line whole, newline or not) and closed; a live one
-   * gives its complete lines and is closed only if no incomplete line remains.
+   * Idle files: a rotated-away one is read to its end (its last line whole, newline or not) and
+   * closed; a live one gives its complete lines and is closed only if no incomplete line remains.
    */
   private void closeIdleFiles(List<Long> live) throws IOException, InterruptedException {
     for (long inode : idleInodes) {
@@ -310,7 +343,12 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
       if (rotated || tf.getPos() >= tf.getRaf().length()) {
         tf.close();
         heldAtLength.remove(inode);
-        LOG.info("Closed {}file: {}, inode: {}, pos: {}", rotated ? "rotated " : "", tf.getPath(), inode, tf.getPos());
+        LOG.info(
+            "Closed {}file: {}, inode: {}, pos: {}",
+            rotated ? "rotated " : "",
+            tf.getPath(),
+            inode,
+            tf.getPos());
       } else {
         tf.setLastUpdated(System.currentTimeMillis()); // looked at again after another idleTimeout
       }
@@ -322,7 +360,9 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
     try {
       long now = System.currentTimeMillis();
       for (TailFile tf : reader.getTailFiles().values()) {
-        if (tf.getLastUpdated() + idleTimeout < now && tf.getRaf() != null && !idleInodes.contains(tf.getInode())) {
+        if (tf.getLastUpdated() + idleTimeout < now
+            && tf.getRaf() != null
+            && !idleInodes.contains(tf.getInode())) {
           idleInodes.add(tf.getInode());
         }
       }
@@ -332,7 +372,10 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
     }
   }
 
-  /** The position file, in TAILDIR's format, written atomically (a crash mid-write must not lose all positions). */
+  /**
+   * The position file, in TAILDIR's format, written atomically (a crash mid-write must not lose all
+   * positions).
+   */
   private void writePosition() {
     try {
       List<Map<String, Object>> positions = new ArrayList<>();
@@ -346,7 +389,9 @@ public class WholeLineTaildirSource extends AbstractSource implements PollableSo
       }
       Path target = Path.of(positionFilePath);
       Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      Files.writeString(tmp, positions.isEmpty() ? "" : new ObjectMapper().writeValueAsString(positions),
+      Files.writeString(
+          tmp,
+          positions.isEmpty() ? "" : new ObjectMapper().writeValueAsString(positions),
           StandardCharsets.UTF_8);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {

@@ -16,17 +16,27 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * The event body on the wire between the agent and the pipeline: one plain binary Avro datum of {@link ClickEvent}
- * (no container header, no single-object marker), which is what Flume's Avro tooling expects together with the
- * schema in a {@code flume.avro.schema.*} header.
+ * The event body on the wire between the agent and the pipeline: one plain binary Avro datum of
+ * {@link ClickEvent} (no container header, no single-object marker), which is what Flume's Avro
+ * tooling expects together with the schema in a {@code flume.avro.schema.*} header.
  */
 public final class ClickEventAvro {
   public static final Schema SCHEMA = ClickEvent.getClassSchema();
-  /** {@link #SCHEMA} as JSON, computed once: Schema.toString() serializes the whole schema on every call. */
+
+  /**
+   * {@link #SCHEMA} as JSON, computed once: Schema.toString() serializes the whole schema on every
+   * call.
+   */
   public static final String SCHEMA_JSON = SCHEMA.toString();
-  /** {@link #SCHEMA}'s CRC-64-AVRO fingerprint (Avro spec, "Schema Fingerprints") as 16 hex digits. */
-  public static final String FINGERPRINT = String.format("%016x", SchemaNormalization.parsingFingerprint64(SCHEMA));
-  // Writers and readers are not thread-safe to share across threads while in use; they are cheap, so make them per call
+
+  /**
+   * {@link #SCHEMA}'s CRC-64-AVRO fingerprint (Avro spec, "Schema Fingerprints") as 16 hex digits.
+   */
+  public static final String FINGERPRINT =
+      String.format("%016x", SchemaNormalization.parsingFingerprint64(SCHEMA));
+
+  // Writers and readers are not thread-safe to share across threads while in use; they are cheap,
+  // so make them per call
   // site via ThreadLocal.
   private static final ThreadLocal<DatumWriter<ClickEvent>> WRITER =
       ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(ClickEvent.class));
@@ -52,7 +62,9 @@ public final class ClickEventAvro {
     return decode(body, READER.get());
   }
 
-  /** Decodes a body written with {@code writerSchema} (schema evolution: an older or newer agent). */
+  /**
+   * Decodes a body written with {@code writerSchema} (schema evolution: an older or newer agent).
+   */
   public static ClickEvent decode(byte[] body, Schema writerSchema) throws IOException {
     return decode(body, new SpecificDatumReader<>(writerSchema, SCHEMA));
   }

@@ -16,40 +16,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ETL step of the agent (the role Kite Morphlines had in the original design): each raw event, a JSON click or an
- * access-log line, becomes one binary Avro {@code ClickEvent} with the schema in the headers, an {@code eventId} if the
- * client gave none, and {@code ingestTime} stamped now.
+ * The ETL step of the agent (the role Kite Morphlines had in the original design): each raw event,
+ * a JSON click or an access-log line, becomes one binary Avro {@code ClickEvent} with the schema in
+ * the headers, an {@code eventId} if the client gave none, and {@code ingestTime} stamped now.
  *
- * <p>What cannot be parsed is never dropped and never fails the batch: it keeps its raw body (truncated past
- * {@code maxBodyBytes}) and gets {@code clicktrends.status=dead} plus the reason and detail, and the source's
- * multiplexing selector routes it to the dead-letter channel. Good events in the same batch go on unaffected.
+ * <p>What cannot be parsed is never dropped and never fails the batch: it keeps its raw body
+ * (truncated past {@code maxBodyBytes}) and gets {@code clicktrends.status=dead} plus the reason
+ * and detail, and the source's multiplexing selector routes it to the dead-letter channel. Good
+ * events in the same batch go on unaffected.
  *
  * <p>Configuration (under {@code sources.<name>.interceptors.<name>.}):
+ *
  * <ul>
  *   <li>{@code type = io.clicktrends.flume.etl.ClickEventEtlInterceptor$Builder}
- *   <li>{@code format = json | accesslog} (default json; an event header {@code clicktrends.format} overrides)
+ *   <li>{@code format = json | accesslog} (default json; an event header {@code clicktrends.format}
+ *       overrides)
  *   <li>{@code maxBodyBytes} (default 65536): larger bodies are dead-lettered as BODY_TOO_LARGE
- *   <li>{@code maxClockSkewSeconds} (default 120): an event time more than this ahead of the agent's clock is
- *       dead-lettered as TIMESTAMP_IN_FUTURE (a client clock that far ahead would move the watermark past every real
- *       click)
- *   <li>{@code schema = fingerprint | literal} (default fingerprint): valid events carry the writer schema's
- *       fingerprint ({@code clicktrends.schema.fingerprint}, 16 hex digits) or the whole schema ({@code
- *       flume.avro.schema.literal}, about 2.5 KB per event through the channel and the SparkSink, which at 20,000
- *       events/s was most of what the file channel wrote). The pipeline decodes its own schema by fingerprint; use
- *       {@code literal} while agents run a newer ClickEvent schema than the pipeline (a rolling upgrade)
+ *   <li>{@code maxClockSkewSeconds} (default 120): an event time more than this ahead of the
+ *       agent's clock is dead-lettered as TIMESTAMP_IN_FUTURE (a client clock that far ahead would
+ *       move the watermark past every real click)
+ *   <li>{@code schema = fingerprint | literal} (default fingerprint): valid events carry the writer
+ *       schema's fingerprint ({@code clicktrends.schema.fingerprint}, 16 hex digits) or the whole
+ *       schema ({@code flume.avro.schema.literal}, about 2.5 KB per event through the channel and
+ *       the SparkSink, which at 20,000 events/s was most of what the file channel wrote). The
+ *       pipeline decodes its own schema by fingerprint; use {@code literal} while agents run a
+ *       newer ClickEvent schema than the pipeline (a rolling upgrade)
  *   <li>{@code schemaUrl}: if set, events carry {@code flume.avro.schema.url} instead
- *   <li>{@code urlPattern.<label> = <event type> <template>}, e.g. {@code urlPattern.p = product_view /p/{productId}};
- *       when none is given the defaults of {@link AccessLogParser#DEFAULT_PATTERNS} apply
- *   <li>{@code accesslog.ignoreNonClicks} (default false): drop well-formed log lines that are not clicks (assets,
- *       4xx/5xx, a request field that is no HTTP request line, as scanners leave) instead of dead-lettering them;
- *       they are counted and the count logged at close
- *   <li>{@code counterGroup} (default etl): the name of this interceptor's Flume counter group ({@link EtlCounters}:
- *       valid, dead-lettered per reason, ignored), {@code INTERCEPTOR.<name>} in Flume's monitoring; give each
- *       source's interceptor its own
+ *   <li>{@code urlPattern.<label> = <event type> <template>}, e.g. {@code urlPattern.p =
+ *       product_view /p/{productId}}; when none is given the defaults of {@link
+ *       AccessLogParser#DEFAULT_PATTERNS} apply
+ *   <li>{@code accesslog.ignoreNonClicks} (default false): drop well-formed log lines that are not
+ *       clicks (assets, 4xx/5xx, a request field that is no HTTP request line, as scanners leave)
+ *       instead of dead-lettering them; they are counted and the count logged at close
+ *   <li>{@code counterGroup} (default etl): the name of this interceptor's Flume counter group
+ *       ({@link EtlCounters}: valid, dead-lettered per reason, ignored), {@code INTERCEPTOR.<name>}
+ *       in Flume's monitoring; give each source's interceptor its own
  * </ul>
- * Dead letters are logged at most once a minute per reason, with their count ({@link DeadLetterLog}).
- * An event that reaches it already marked dead with a reason (the HTTP handler's stand-in for a click too large to
- * send) goes to the dead letters with that reason, unparsed.
+ *
+ * Dead letters are logged at most once a minute per reason, with their count ({@link
+ * DeadLetterLog}). An event that reaches it already marked dead with a reason (the HTTP handler's
+ * stand-in for a click too large to send) goes to the dead letters with that reason, unparsed.
  */
 public final class ClickEventEtlInterceptor implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(ClickEventEtlInterceptor.class);
@@ -58,7 +64,8 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   private final int maxBodyBytes;
   private final String schemaHeader;
   private final String schemaValue;
-  // set by the TAILDIR source with fileHeader = true and byteOffsetHeader = true (the agent's configuration)
+  // set by the TAILDIR source with fileHeader = true and byteOffsetHeader = true (the agent's
+  // configuration)
   static final String TAILDIR_FILE_HEADER = "file";
   static final String TAILDIR_OFFSET_HEADER = "byteoffset";
   private final AccessLogParser logParser;
@@ -66,14 +73,33 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   private final EtlCounters counters;
   private final DeadLetterLog deadLetterLog;
 
-  ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, boolean schemaLiteral,
-      AccessLogParser logParser, long maxClockSkewMillis) {
-    this(format, maxBodyBytes, schemaUrl, schemaLiteral, logParser, maxClockSkewMillis, "etl",
+  ClickEventEtlInterceptor(
+      String format,
+      int maxBodyBytes,
+      String schemaUrl,
+      boolean schemaLiteral,
+      AccessLogParser logParser,
+      long maxClockSkewMillis) {
+    this(
+        format,
+        maxBodyBytes,
+        schemaUrl,
+        schemaLiteral,
+        logParser,
+        maxClockSkewMillis,
+        "etl",
         new DeadLetterLog(LOG, System::currentTimeMillis));
   }
 
-  ClickEventEtlInterceptor(String format, int maxBodyBytes, String schemaUrl, boolean schemaLiteral,
-      AccessLogParser logParser, long maxClockSkewMillis, String counterGroup, DeadLetterLog deadLetterLog) {
+  ClickEventEtlInterceptor(
+      String format,
+      int maxBodyBytes,
+      String schemaUrl,
+      boolean schemaLiteral,
+      AccessLogParser logParser,
+      long maxClockSkewMillis,
+      String counterGroup,
+      DeadLetterLog deadLetterLog) {
     this.format = format;
     this.counters = new EtlCounters(counterGroup);
     this.deadLetterLog = deadLetterLog;
@@ -99,9 +125,10 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   }
 
   /**
-   * One event in, the same event out as a ClickEvent or a dead letter (null: an ignored non-click line). Never throws:
-   * an exception here would fail the whole batch (HTTP 500, Avro appendBatch FAILED) and lose its good events too, so
-   * an unforeseen one dead-letters this event as INTERNAL_ERROR.
+   * One event in, the same event out as a ClickEvent or a dead letter (null: an ignored non-click
+   * line). Never throws: an exception here would fail the whole batch (HTTP 500, Avro appendBatch
+   * FAILED) and lose its good events too, so an unforeseen one dead-letters this event as
+   * INTERNAL_ERROR.
    */
   @Override
   public Event intercept(Event event) {
@@ -116,22 +143,33 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   private Event convert(Event event) {
     long now = System.currentTimeMillis();
     Map<String, String> headers = event.getHeaders();
-    if (EventHeaders.DEAD.equals(headers.get(EventHeaders.STATUS)) && headers.containsKey(EventHeaders.REASON)) {
-      // already judged by the source (the HTTP handler's stand-in for a click too large to send): keep its reason
-      markDead(event, new Rejection(RejectReason.valueOf(headers.get(EventHeaders.REASON)),
-          headers.getOrDefault(EventHeaders.DETAIL, "")));
+    if (EventHeaders.DEAD.equals(headers.get(EventHeaders.STATUS))
+        && headers.containsKey(EventHeaders.REASON)) {
+      // already judged by the source (the HTTP handler's stand-in for a click too large to send):
+      // keep its reason
+      markDead(
+          event,
+          new Rejection(
+              RejectReason.valueOf(headers.get(EventHeaders.REASON)),
+              headers.getOrDefault(EventHeaders.DETAIL, "")));
       return event;
     }
     byte[] body = event.getBody();
     ParseResult result;
     if (body.length > maxBodyBytes) {
-      result = ParseResult.rejected(RejectReason.BODY_TOO_LARGE,
-          "body is " + body.length + " bytes, over the " + maxBodyBytes + "-byte limit");
+      result =
+          ParseResult.rejected(
+              RejectReason.BODY_TOO_LARGE,
+              "body is " + body.length + " bytes, over the " + maxBodyBytes + "-byte limit");
     } else if ("accesslog".equals(headers.getOrDefault(EventHeaders.FORMAT, format))) {
       String file = headers.get(TAILDIR_FILE_HEADER);
       String offset = headers.get(TAILDIR_OFFSET_HEADER);
-      result = logParser.parse(body, file == null || offset == null ? null : file + ":" + offset, now,
-          maxClockSkewMillis);
+      result =
+          logParser.parse(
+              body,
+              file == null || offset == null ? null : file + ":" + offset,
+              now,
+              maxClockSkewMillis);
       if (result == null) {
         counters.ignored();
         return null; // a non-click line, and the agent is configured to ignore those
@@ -156,7 +194,8 @@ public final class ClickEventEtlInterceptor implements Interceptor {
     headers.put(EventHeaders.REASON, rejection.reason().name());
     headers.put(EventHeaders.DETAIL, rejection.detail());
     if (event.getBody().length > maxBodyBytes) {
-      // Keep the start of a huge body for diagnosis; carrying 10 MiB through the channel helps nobody.
+      // Keep the start of a huge body for diagnosis; carrying 10 MiB through the channel helps
+      // nobody.
       headers.put(EventHeaders.ORIGINAL_SIZE, Integer.toString(event.getBody().length));
       event.setBody(Arrays.copyOf(event.getBody(), maxBodyBytes));
     }
@@ -195,8 +234,11 @@ public final class ClickEventEtlInterceptor implements Interceptor {
   public void close() {
     deadLetterLog.flush();
     counters.stop();
-    LOG.info("ETL interceptor closing: {} valid, {} dead-lettered, {} ignored non-click lines",
-        validCount(), deadCount(), ignoredCount());
+    LOG.info(
+        "ETL interceptor closing: {} valid, {} dead-lettered, {} ignored non-click lines",
+        validCount(),
+        deadCount(),
+        ignoredCount());
   }
 
   /** Flume instantiates interceptors through a Builder named in the configuration. */
@@ -217,9 +259,12 @@ public final class ClickEventEtlInterceptor implements Interceptor {
         throw new IllegalArgumentException("format must be json or accesslog, not " + format);
       }
       maxBodyBytes = context.getInteger("maxBodyBytes", 64 * 1024);
-      long skewSeconds = context.getLong("maxClockSkewSeconds", ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toSeconds());
+      long skewSeconds =
+          context.getLong(
+              "maxClockSkewSeconds", ClickEventRules.DEFAULT_MAX_CLOCK_SKEW.toSeconds());
       if (skewSeconds < 0) {
-        throw new IllegalArgumentException("maxClockSkewSeconds must be at least 0, not " + skewSeconds);
+        throw new IllegalArgumentException(
+            "maxClockSkewSeconds must be at least 0, not " + skewSeconds);
       }
       maxClockSkewMillis = skewSeconds * 1000;
       schemaUrl = context.getString("schemaUrl");
@@ -233,21 +278,29 @@ public final class ClickEventEtlInterceptor implements Interceptor {
       Map<String, String> configured = context.getSubProperties("urlPattern.");
       if (!configured.isEmpty()) {
         List<UrlPattern> list = new ArrayList<>();
-        configured.forEach((label, spec) -> {
-          String[] parts = spec.trim().split("\\s+", 2);
-          if (parts.length != 2) {
-            throw new IllegalArgumentException("urlPattern." + label + " must be '<event type> <template>'");
-          }
-          list.add(new UrlPattern(parts[0], parts[1]));
-        });
+        configured.forEach(
+            (label, spec) -> {
+              String[] parts = spec.trim().split("\\s+", 2);
+              if (parts.length != 2) {
+                throw new IllegalArgumentException(
+                    "urlPattern." + label + " must be '<event type> <template>'");
+              }
+              list.add(new UrlPattern(parts[0], parts[1]));
+            });
         patterns = list;
       }
     }
 
     @Override
     public Interceptor build() {
-      return new ClickEventEtlInterceptor(format, maxBodyBytes, schemaUrl, schemaLiteral,
-          new AccessLogParser(patterns, ignoreNonClicks), maxClockSkewMillis, counterGroup,
+      return new ClickEventEtlInterceptor(
+          format,
+          maxBodyBytes,
+          schemaUrl,
+          schemaLiteral,
+          new AccessLogParser(patterns, ignoreNonClicks),
+          maxClockSkewMillis,
+          counterGroup,
           new DeadLetterLog(LOG, System::currentTimeMillis));
     }
   }

@@ -7,22 +7,27 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One access-log line in combined log format (or common log format, which stops after the byte count) split into its
- * fields, with the log format's own escaping undone:
+ * One access-log line in combined log format (or common log format, which stops after the byte
+ * count) split into its fields, with the log format's own escaping undone:
  *
- * <pre>host ident authuser [time] "request line" status bytes "referrer" "user agent" [more fields...]</pre>
+ * <pre>
+ * host ident authuser [time] "request line" status bytes "referrer" "user agent" [more fields...]
+ * </pre>
  *
- * <p>Web servers escape what they write inside fields, so a quote in a User-Agent does not end its field: Apache
- * writes {@code \"} and {@code \\}, control characters as {@code \n}, {@code \t} and the like, and other bytes as
- * {@code \xhh}; nginx ({@code escape=default}) writes {@code "}, {@code \} and every byte outside printable ASCII as
- * {@code \xHH}, and with {@code escape=json} uses {@code \"}, {@code \\} and <code>&#92;u00XX</code>. Reading a quoted field
- * therefore ends only at an unescaped quote, and every escape is turned back into the byte(s) it stands for; the
- * bytes are then read as UTF-8 (bytes that are not UTF-8 become U+FFFD, which the validation rules dead-letter as
- * invalid Unicode if it ends up in an event). A backslash followed by anything else is kept as it is.
+ * <p>Web servers escape what they write inside fields, so a quote in a User-Agent does not end its
+ * field: Apache writes {@code \"} and {@code \\}, control characters as {@code \n}, {@code \t} and
+ * the like, and other bytes as {@code \xhh}; nginx ({@code escape=default}) writes {@code "},
+ * {@code \} and every byte outside printable ASCII as {@code \xHH}, and with {@code escape=json}
+ * uses {@code \"}, {@code \\} and <code>&#92;u00XX</code>. Reading a quoted field therefore ends
+ * only at an unescaped quote, and every escape is turned back into the byte(s) it stands for; the
+ * bytes are then read as UTF-8 (bytes that are not UTF-8 become U+FFFD, which the validation rules
+ * dead-letter as invalid Unicode if it ends up in an event). A backslash followed by anything else
+ * is kept as it is.
  *
- * <p>The whole line is read: after the user agent come zero or more further fields (nginx's {@code main} format adds
- * {@code "$http_x_forwarded_for"}), each quoted or bare, separated by single spaces; anything else (an unterminated
- * quote, a stray character after a closing quote) means the line is not in this format.
+ * <p>The whole line is read: after the user agent come zero or more further fields (nginx's {@code
+ * main} format adds {@code "$http_x_forwarded_for"}), each quoted or bare, separated by single
+ * spaces; anything else (an unterminated quote, a stray character after a closing quote) means the
+ * line is not in this format.
  */
 final class CombinedLogLine {
   final String host;
@@ -32,10 +37,13 @@ final class CombinedLogLine {
   final String request;
   final String status;
   final String bytes;
+
   /** Null in common log format. */
   final String referrer;
+
   /** Null in common log format. */
   final String userAgent;
+
   final List<String> extra;
 
   private CombinedLogLine(List<String> f, List<String> extra) {
@@ -58,7 +66,10 @@ final class CombinedLogLine {
     }
   }
 
-  /** The fields of {@code line} (no line terminator), or a {@link FormatException} saying where it stops fitting. */
+  /**
+   * The fields of {@code line} (no line terminator), or a {@link FormatException} saying where it
+   * stops fitting.
+   */
   static CombinedLogLine parse(String line) throws FormatException {
     Scanner s = new Scanner(line);
     List<String> f = new ArrayList<>(9);
@@ -84,7 +95,8 @@ final class CombinedLogLine {
     }
     while (!s.atEnd()) {
       s.space();
-      extra.add(s.peek() == '"' ? s.quoted("field " + (f.size() + extra.size() + 1)) : s.bare("field"));
+      extra.add(
+          s.peek() == '"' ? s.quoted("field " + (f.size() + extra.size() + 1)) : s.bare("field"));
     }
     if (!f.get(5).matches("\\d{3}")) {
       throw new FormatException("status '" + f.get(5) + "' is not three digits");
@@ -119,8 +131,10 @@ final class CombinedLogLine {
 
     void space() throws FormatException {
       if (atEnd() || line.charAt(pos) != ' ') {
-        throw new FormatException("expected a space at column " + (pos + 1)
-            + (atEnd() ? " (the line ends)" : ", found '" + line.charAt(pos) + "'"));
+        throw new FormatException(
+            "expected a space at column "
+                + (pos + 1)
+                + (atEnd() ? " (the line ends)" : ", found '" + line.charAt(pos) + "'"));
       }
       pos++;
     }
@@ -161,12 +175,18 @@ final class CombinedLogLine {
         i += line.charAt(i) == '\\' ? 2 : 1;
       }
       if (i >= line.length()) {
-        throw new FormatException("the quoted " + what + " from column " + (start + 1) + " is never closed");
+        throw new FormatException(
+            "the quoted " + what + " from column " + (start + 1) + " is never closed");
       }
       pos = i + 1;
       if (!atEnd() && line.charAt(pos) != ' ') {
-        throw new FormatException("unexpected '" + line.charAt(pos) + "' after the quoted " + what + " at column "
-            + (pos + 1));
+        throw new FormatException(
+            "unexpected '"
+                + line.charAt(pos)
+                + "' after the quoted "
+                + what
+                + " at column "
+                + (pos + 1));
       }
       return unescape(line.substring(start + 1, i));
     }
@@ -188,16 +208,17 @@ final class CombinedLogLine {
         continue;
       }
       char d = field.charAt(i + 1);
-      int simple = switch (d) {
-        case '"', '\\', '/' -> d;
-        case 'n' -> '\n';
-        case 'r' -> '\r';
-        case 't' -> '\t';
-        case 'b' -> '\b';
-        case 'f' -> '\f';
-        case 'v' -> 0x0B;
-        default -> -1;
-      };
+      int simple =
+          switch (d) {
+            case '"', '\\', '/' -> d;
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'v' -> 0x0B;
+            default -> -1;
+          };
       if (simple >= 0) {
         out.write(simple);
         i += 2;
@@ -207,8 +228,11 @@ final class CombinedLogLine {
       } else if (d == 'u' && hexAt(field, i + 2, 4) >= 0) {
         int unit = hexAt(field, i + 2, 4);
         i += 6;
-        if (Character.isHighSurrogate((char) unit) && i + 1 < field.length() && field.charAt(i) == '\\'
-            && field.charAt(i + 1) == 'u' && hexAt(field, i + 2, 4) >= 0
+        if (Character.isHighSurrogate((char) unit)
+            && i + 1 < field.length()
+            && field.charAt(i) == '\\'
+            && field.charAt(i + 1) == 'u'
+            && hexAt(field, i + 2, 4) >= 0
             && Character.isLowSurrogate((char) hexAt(field, i + 2, 4))) {
           writeUtf8(out, Character.toCodePoint((char) unit, (char) hexAt(field, i + 2, 4)));
           i += 6;
@@ -239,8 +263,13 @@ final class CombinedLogLine {
   }
 
   private static void writeUtf8(ByteArrayOutputStream out, int codePoint) {
-    byte[] b = new String(Character.toChars(Character.isSurrogate((char) codePoint) && codePoint <= 0xFFFF
-        ? 0xFFFD : codePoint)).getBytes(StandardCharsets.UTF_8);
+    byte[] b =
+        new String(
+                Character.toChars(
+                    Character.isSurrogate((char) codePoint) && codePoint <= 0xFFFF
+                        ? 0xFFFD
+                        : codePoint))
+            .getBytes(StandardCharsets.UTF_8);
     out.write(b, 0, b.length);
   }
 }

@@ -8,10 +8,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * Dead-letter warnings, rate-limited: the first dead letter of a reason is logged at once; after that at most one line
- * per reason per minute, with how many were dead-lettered for that reason since the last line and the latest one's
- * detail. What is left when the interceptor closes is logged then. A flood of bad input thus costs a line a minute
- * per reason, and no count is lost.
+ * Dead-letter warnings, rate-limited: the first dead letter of a reason is logged at once; after
+ * that at most one line per reason per minute, with how many were dead-lettered for that reason
+ * since the last line and the latest one's detail. What is left when the interceptor closes is
+ * logged then. A flood of bad input thus costs a line a minute per reason, and no count is lost.
  */
 final class DeadLetterLog {
   static final long PERIOD_MILLIS = 60_000;
@@ -38,8 +38,11 @@ final class DeadLetterLog {
       p = new Pending();
       byReason.put(rejection.reason(), p);
       p.lastLoggedMillis = now;
-      log.warn("dead-lettered an event as {}: {} (further ones of this reason are logged once a minute, with their"
-          + " count)", rejection.reason(), rejection.detail());
+      log.warn(
+          "dead-lettered an event as {}: {} (further ones of this reason are logged once a minute, with their"
+              + " count)",
+          rejection.reason(),
+          rejection.detail());
       return;
     }
     p.count++;
@@ -50,8 +53,12 @@ final class DeadLetterLog {
   }
 
   private void emit(RejectReason reason, Pending p, long now) {
-    log.warn("dead-lettered {} event(s) as {} in the last {} s; latest: {}", p.count, reason,
-        (now - p.lastLoggedMillis) / 1000, p.latest.detail());
+    log.warn(
+        "dead-lettered {} event(s) as {} in the last {} s; latest: {}",
+        p.count,
+        reason,
+        (now - p.lastLoggedMillis) / 1000,
+        p.latest.detail());
     p.count = 0;
     p.latest = null;
     p.lastLoggedMillis = now;
@@ -60,10 +67,11 @@ final class DeadLetterLog {
   /** Logs the counts not yet logged. */
   synchronized void flush() {
     long now = clockMillis.getAsLong();
-    byReason.forEach((reason, p) -> {
-      if (p.count > 0) {
-        emit(reason, p, now);
-      }
-    });
+    byReason.forEach(
+        (reason, p) -> {
+          if (p.count > 0) {
+            emit(reason, p, now);
+          }
+        });
   }
 }

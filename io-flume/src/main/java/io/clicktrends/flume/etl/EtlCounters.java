@@ -8,26 +8,28 @@ import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
 import javax.management.DynamicMBean;
 import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanConstructorInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanOperationInfo;
-import javax.management.MBeanConstructorInfo;
 import org.apache.flume.instrumentation.MonitoredCounterGroup;
 
 /**
- * The ETL step's counters as a Flume monitored counter group ({@code INTERCEPTOR.<name>}), so Flume's monitoring
- * (JMX, and the HTTP JSON at {@code /metrics} with {@code flume.monitoring.type=http}) shows them live:
+ * The ETL step's counters as a Flume monitored counter group ({@code INTERCEPTOR.<name>}), so
+ * Flume's monitoring (JMX, and the HTTP JSON at {@code /metrics} with {@code
+ * flume.monitoring.type=http}) shows them live:
  *
  * <ul>
  *   <li>{@code EventValidCount}: events that became ClickEvents;
- *   <li>{@code EventDeadLetteredCount}: events marked dead, and {@code EventDeadLettered.<REASON>} per reason (every
- *       {@link RejectReason}, zero until one occurs);
- *   <li>{@code EventIgnoredCount}: access-log lines dropped as non-clicks ({@code accesslog.ignoreNonClicks});
+ *   <li>{@code EventDeadLetteredCount}: events marked dead, and {@code EventDeadLettered.<REASON>}
+ *       per reason (every {@link RejectReason}, zero until one occurs);
+ *   <li>{@code EventIgnoredCount}: access-log lines dropped as non-clicks ({@code
+ *       accesslog.ignoreNonClicks});
  *   <li>{@code StartTime}, {@code StopTime}, {@code Type} as every Flume counter group has.
  * </ul>
  *
- * Flume's own groups are standard MBeans with one getter per counter; this one is a dynamic MBean, so the per-reason
- * counters follow the reasons there are.
+ * Flume's own groups are standard MBeans with one getter per counter; this one is a dynamic MBean,
+ * so the per-reason counters follow the reasons there are.
  */
 final class EtlCounters extends MonitoredCounterGroup implements DynamicMBean {
   static final String VALID = "EventValidCount";
@@ -119,14 +121,24 @@ final class EtlCounters extends MonitoredCounterGroup implements DynamicMBean {
   @Override
   public MBeanInfo getMBeanInfo() {
     List<MBeanAttributeInfo> attrs = new ArrayList<>();
-    attrs.add(new MBeanAttributeInfo("Type", String.class.getName(), "component type", true, false, false));
-    attrs.add(new MBeanAttributeInfo("StartTime", long.class.getName(), "start, epoch ms", true, false, false));
-    attrs.add(new MBeanAttributeInfo("StopTime", long.class.getName(), "stop, epoch ms", true, false, false));
+    attrs.add(
+        new MBeanAttributeInfo(
+            "Type", String.class.getName(), "component type", true, false, false));
+    attrs.add(
+        new MBeanAttributeInfo(
+            "StartTime", long.class.getName(), "start, epoch ms", true, false, false));
+    attrs.add(
+        new MBeanAttributeInfo(
+            "StopTime", long.class.getName(), "stop, epoch ms", true, false, false));
     for (String c : counters) {
       attrs.add(new MBeanAttributeInfo(c, long.class.getName(), c, true, false, false));
     }
-    return new MBeanInfo(getClass().getName(), "Clicktrends ETL interceptor counters",
-        attrs.toArray(new MBeanAttributeInfo[0]), new MBeanConstructorInfo[0], new MBeanOperationInfo[0],
+    return new MBeanInfo(
+        getClass().getName(),
+        "Clicktrends ETL interceptor counters",
+        attrs.toArray(new MBeanAttributeInfo[0]),
+        new MBeanConstructorInfo[0],
+        new MBeanOperationInfo[0],
         new MBeanNotificationInfo[0]);
   }
 }

@@ -12,24 +12,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A click URL template such as {@code /product/{productId}}, {@code /search?q={query}} or
- * {@code /cart/add?product={productId}}: path segments in braces capture one segment, query parameters in braces
- * capture that parameter (which must be present). Captured names are ClickEvent field names.
+ * A click URL template such as {@code /product/{productId}}, {@code /search?q={query}} or {@code
+ * /cart/add?product={productId}}: path segments in braces capture one segment, query parameters in
+ * braces capture that parameter (which must be present). Captured names are ClickEvent field names.
  *
- * <p>Each part of the URL is decoded by its own rules, exactly once, after matching on the raw (still encoded) target:
+ * <p>Each part of the URL is decoded by its own rules, exactly once, after matching on the raw
+ * (still encoded) target:
+ *
  * <ul>
- *   <li>a path segment is percent-decoded (RFC 3986) and {@code +} stays a literal plus: {@code /product/AB+12} is
- *       {@code AB+12}, {@code /product/AB%2B12} is {@code AB+12}, {@code /category/Men%2FShoes} is {@code Men/Shoes}
- *       (the segment is split off before decoding);
- *   <li>a query parameter's name and value are decoded as {@code application/x-www-form-urlencoded}, where {@code +}
- *       is a space: {@code /search?q=red+shoes} is {@code red shoes};
+ *   <li>a path segment is percent-decoded (RFC 3986) and {@code +} stays a literal plus: {@code
+ *       /product/AB+12} is {@code AB+12}, {@code /product/AB%2B12} is {@code AB+12}, {@code
+ *       /category/Men%2FShoes} is {@code Men/Shoes} (the segment is split off before decoding);
+ *   <li>a query parameter's name and value are decoded as {@code
+ *       application/x-www-form-urlencoded}, where {@code +} is a space: {@code /search?q=red+shoes}
+ *       is {@code red shoes};
  *   <li>decoding happens once: {@code %252B} is {@code %2B}, never {@code +};
- *   <li>a captured part with a malformed escape ({@code %} not followed by two hex digits) makes {@link #match} throw
- *       {@link MalformedUrlException} (the click is dead-lettered, not guessed at); escapes that decode to bytes that
- *       are not UTF-8 become U+FFFD, which the validation rules reject as invalid Unicode.
+ *   <li>a captured part with a malformed escape ({@code %} not followed by two hex digits) makes
+ *       {@link #match} throw {@link MalformedUrlException} (the click is dead-lettered, not guessed
+ *       at); escapes that decode to bytes that are not UTF-8 become U+FFFD, which the validation
+ *       rules reject as invalid Unicode.
  * </ul>
- * Decoding uses the JDK's {@link URLDecoder} (form rules) for both: for a path segment each {@code +} is escaped as
- * {@code %2B} first, so the decoder keeps it a plus.
+ *
+ * Decoding uses the JDK's {@link URLDecoder} (form rules) for both: for a path segment each {@code
+ * +} is escaped as {@code %2B} first, so the decoder keeps it a plus.
  */
 public final class UrlPattern {
   private static final Pattern VAR = Pattern.compile("\\{(\\w+)}");
@@ -60,7 +65,8 @@ public final class UrlPattern {
         String[] kv = pair.split("=", 2);
         Matcher v = kv.length == 2 ? VAR.matcher(kv[1]) : null;
         if (v == null || !v.matches()) {
-          throw new IllegalArgumentException("query part of " + template + " must be name={field} pairs");
+          throw new IllegalArgumentException(
+              "query part of " + template + " must be name={field} pairs");
         }
         queryVars.put(kv[0], v.group(1));
       }
@@ -72,8 +78,8 @@ public final class UrlPattern {
   }
 
   /**
-   * The captured fields if {@code target} (a request path with optional query, as sent: still percent-encoded)
-   * matches.
+   * The captured fields if {@code target} (a request path with optional query, as sent: still
+   * percent-encoded) matches.
    *
    * @throws MalformedUrlException if it matches but a captured part has a malformed percent-escape
    */
@@ -102,8 +108,9 @@ public final class UrlPattern {
   }
 
   /**
-   * Parameter name (decoded) to raw value, the first occurrence of each; a pair whose name has a malformed escape is
-   * skipped (it cannot be one this pattern captures, and another parameter's junk must not cost the click).
+   * Parameter name (decoded) to raw value, the first occurrence of each; a pair whose name has a
+   * malformed escape is skipped (it cannot be one this pattern captures, and another parameter's
+   * junk must not cost the click).
    */
   private static Map<String, String> rawQueryParams(String query) {
     Map<String, String> params = new HashMap<>();
@@ -111,7 +118,8 @@ public final class UrlPattern {
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       try {
-        params.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), eq < 0 ? "" : pair.substring(eq + 1));
+        params.putIfAbsent(
+            URLDecoder.decode(name, StandardCharsets.UTF_8), eq < 0 ? "" : pair.substring(eq + 1));
       } catch (IllegalArgumentException malformedName) {
         // skipped, see above
       }
@@ -133,8 +141,13 @@ public final class UrlPattern {
     try {
       return URLDecoder.decode(prepared, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new MalformedUrlException(field + " '" + abbreviate(raw) + "' has a malformed percent-escape ("
-          + e.getMessage() + ")");
+      throw new MalformedUrlException(
+          field
+              + " '"
+              + abbreviate(raw)
+              + "' has a malformed percent-escape ("
+              + e.getMessage()
+              + ")");
     }
   }
 
@@ -142,7 +155,10 @@ public final class UrlPattern {
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
 
-  /** A matching URL whose captured part cannot be decoded; the message names the field and the raw value. */
+  /**
+   * A matching URL whose captured part cannot be decoded; the message names the field and the raw
+   * value.
+   */
   public static final class MalformedUrlException extends RuntimeException {
     MalformedUrlException(String message) {
       super(message);

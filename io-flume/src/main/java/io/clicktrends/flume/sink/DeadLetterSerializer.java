@@ -15,10 +15,12 @@ import org.apache.flume.Event;
 import org.apache.flume.serialization.EventSerializer;
 
 /**
- * Writes dead-lettered events as JSON lines, one per event, for the file_roll sink of the dead-letter channel:
- * {@code {"reason","detail","stage":"ingest","rejectedAt","originalSize","raw","rawBase64"}}. {@code raw} is the body
- * as text when it is valid UTF-8 (readable with grep), {@code rawBase64} always holds the exact bytes. Field names
- * follow the {@code DeadLetter} Avro record so the pipeline's dead letters and these read alike.
+ * Writes dead-lettered events as JSON lines, one per event, for the file_roll sink of the
+ * dead-letter channel: {@code
+ * {"reason","detail","stage":"ingest","rejectedAt","originalSize","raw","rawBase64"}}. {@code raw}
+ * is the body as text when it is valid UTF-8 (readable with grep), {@code rawBase64} always holds
+ * the exact bytes. Field names follow the {@code DeadLetter} Avro record so the pipeline's dead
+ * letters and these read alike.
  */
 public final class DeadLetterSerializer implements EventSerializer {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -32,8 +34,13 @@ public final class DeadLetterSerializer implements EventSerializer {
   public void write(Event event) throws IOException {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("reason", event.getHeaders().getOrDefault(EventHeaders.REASON, "UNROUTED"));
-    n.put("detail", event.getHeaders().getOrDefault(EventHeaders.DETAIL,
-        "event reached the dead-letter channel without a reason (no ETL interceptor on its source?)"));
+    n.put(
+        "detail",
+        event
+            .getHeaders()
+            .getOrDefault(
+                EventHeaders.DETAIL,
+                "event reached the dead-letter channel without a reason (no ETL interceptor on its source?)"));
     n.put("stage", "ingest");
     n.put("rejectedAt", System.currentTimeMillis());
     String original = event.getHeaders().get(EventHeaders.ORIGINAL_SIZE);
@@ -49,8 +56,11 @@ public final class DeadLetterSerializer implements EventSerializer {
 
   private static String utf8OrNull(byte[] body) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }
@@ -75,7 +85,9 @@ public final class DeadLetterSerializer implements EventSerializer {
     return true;
   }
 
-  /** {@code sinks.<name>.sink.serializer = io.clicktrends.flume.sink.DeadLetterSerializer$Builder} */
+  /**
+   * {@code sinks.<name>.sink.serializer = io.clicktrends.flume.sink.DeadLetterSerializer$Builder}
+   */
   public static final class Builder implements EventSerializer.Builder {
     @Override
     public EventSerializer build(Context context, OutputStream out) {

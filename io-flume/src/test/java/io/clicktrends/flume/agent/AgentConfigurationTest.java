@@ -9,14 +9,17 @@ import java.util.Properties;
 import org.junit.Test;
 
 /**
- * The shipped agent configuration keeps one copy of each valid event: the pipeline writes the archive, so valid events
- * go to the {@code stream} channel only; dead letters keep their own channel and file_roll sink.
+ * The shipped agent configuration keeps one copy of each valid event: the pipeline writes the
+ * archive, so valid events go to the {@code stream} channel only; dead letters keep their own
+ * channel and file_roll sink.
  */
 public class AgentConfigurationTest {
   private static Properties config() throws Exception {
     Properties p = new Properties();
-    try (InputStream in = FlumeAgent.class.getClassLoader()
-        .getResourceAsStream("clicktrends-flume/clicktrends-agent.properties")) {
+    try (InputStream in =
+        FlumeAgent.class
+            .getClassLoader()
+            .getResourceAsStream("clicktrends-flume/clicktrends-agent.properties")) {
       assertNotNull("agent configuration on the classpath", in);
       p.load(in);
     }
@@ -34,7 +37,8 @@ public class AgentConfigurationTest {
       assertEquals(source, "stream", p.getProperty(prefix + ".selector.mapping.valid"));
       assertEquals(source, "deadletter", p.getProperty(prefix + ".selector.mapping.dead"));
     }
-    assertFalse("no archive channel or sink left",
+    assertFalse(
+        "no archive channel or sink left",
         p.stringPropertyNames().stream().anyMatch(k -> k.contains(".archive.")));
   }
 }

@@ -19,17 +19,22 @@ public class DeadLetterLogTest {
   private final AtomicLong clock = new AtomicLong(1_000_000);
 
   private Logger capturing() {
-    return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("warn") && args != null && args[0] instanceof String format) {
-            Object[] rest = Arrays.copyOfRange(args, 1, args.length);
-            if (rest.length == 1 && rest[0] instanceof Object[] arr) {
-              rest = arr;
-            }
-            warnings.add(MessageFormatter.arrayFormat(format, rest).getMessage());
-          }
-          return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
-        });
+    return (Logger)
+        Proxy.newProxyInstance(
+            Logger.class.getClassLoader(),
+            new Class<?>[] {Logger.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("warn")
+                  && args != null
+                  && args[0] instanceof String format) {
+                Object[] rest = Arrays.copyOfRange(args, 1, args.length);
+                if (rest.length == 1 && rest[0] instanceof Object[] arr) {
+                  rest = arr;
+                }
+                warnings.add(MessageFormatter.arrayFormat(format, rest).getMessage());
+              }
+              return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
+            });
   }
 
   @Test
@@ -45,10 +50,15 @@ public class DeadLetterLogTest {
     clock.addAndGet(50_000); // a minute after the first MALFORMED_JSON
     log.record(new Rejection(RejectReason.MALFORMED_JSON, "the latest"));
     assertThat(warnings.size(), equalTo(3));
-    assertThat(warnings.get(2), equalTo("dead-lettered 1001 event(s) as MALFORMED_JSON in the last 60 s; latest: the latest"));
+    assertThat(
+        warnings.get(2),
+        equalTo(
+            "dead-lettered 1001 event(s) as MALFORMED_JSON in the last 60 s; latest: the latest"));
     log.record(new Rejection(RejectReason.INVALID_UTF8, "again"));
     log.flush(); // at close: what is left, per reason
-    assertThat(warnings.get(3), equalTo("dead-lettered 1 event(s) as INVALID_UTF8 in the last 50 s; latest: again"));
+    assertThat(
+        warnings.get(3),
+        equalTo("dead-lettered 1 event(s) as INVALID_UTF8 in the last 50 s; latest: again"));
     assertThat(warnings.size(), equalTo(4));
   }
 }

@@ -17,12 +17,12 @@ import org.apache.beam.sdk.values.PDone;
  * }</pre>
  *
  * <p>Each trend goes to a durable topic exchange (default {@value #DEFAULT_EXCHANGE}) with routing
- * key {@code trend.<dimension>} (a count trend) or {@code trend.<dimension>.rising} (a rising trend), persistent
- * delivery, {@code content-type: application/json} and {@code message-id}
- * {@code <dimension>/<windowEnd millis>/<timing>/<pane index>} (with {@code /rising} appended for a rising trend,
- * {@link io.clicktrends.schema.TrendJson#messageId}). A bundle
- * finishes only when the broker confirmed all its messages; it retries for {@link Write#withRetryFor} (a broker
- * restart), then fails and the runner retries it (at-least-once; consumers drop duplicates by message id).
+ * key {@code trend.<dimension>} (a count trend) or {@code trend.<dimension>.rising} (a rising
+ * trend), persistent delivery, {@code content-type: application/json} and {@code message-id} {@code
+ * <dimension>/<windowEnd millis>/<timing>/<pane index>} (with {@code /rising} appended for a rising
+ * trend, {@link io.clicktrends.schema.TrendJson#messageId}). A bundle finishes only when the broker
+ * confirmed all its messages; it retries for {@link Write#withRetryFor} (a broker restart), then
+ * fails and the runner retries it (at-least-once; consumers drop duplicates by message id).
  */
 public final class RabbitMqTrendIO {
   public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672";
@@ -33,8 +33,14 @@ public final class RabbitMqTrendIO {
   private RabbitMqTrendIO() {}
 
   public static Write write() {
-    return new Write(new SinkConfig(DEFAULT_URI, DEFAULT_EXCHANGE, true, false, DEFAULT_CONFIRM_TIMEOUT,
-        DEFAULT_RETRY_FOR));
+    return new Write(
+        new SinkConfig(
+            DEFAULT_URI,
+            DEFAULT_EXCHANGE,
+            true,
+            false,
+            DEFAULT_CONFIRM_TIMEOUT,
+            DEFAULT_RETRY_FOR));
   }
 
   /** The sink. Immutable: every {@code with*} returns a new instance. */
@@ -48,13 +54,25 @@ public final class RabbitMqTrendIO {
 
     /** The broker, e.g. {@code amqp://user:password@host:5672/vhost}. Never logged unmasked. */
     public Write withUri(String uri) {
-      return new Write(new SinkConfig(uri, config.exchange, config.declareExchange,
-          config.failOnUnroutable, config.confirmTimeout, config.retryFor));
+      return new Write(
+          new SinkConfig(
+              uri,
+              config.exchange,
+              config.declareExchange,
+              config.failOnUnroutable,
+              config.confirmTimeout,
+              config.retryFor));
     }
 
     public Write withExchange(String exchange) {
-      return new Write(new SinkConfig(config.uri, exchange, config.declareExchange,
-          config.failOnUnroutable, config.confirmTimeout, config.retryFor));
+      return new Write(
+          new SinkConfig(
+              config.uri,
+              exchange,
+              config.declareExchange,
+              config.failOnUnroutable,
+              config.confirmTimeout,
+              config.retryFor));
     }
 
     /**
@@ -62,35 +80,60 @@ public final class RabbitMqTrendIO {
      * false when the exchange is managed elsewhere: publishing to a missing exchange then fails.
      */
     public Write withDeclareExchange(boolean declare) {
-      return new Write(new SinkConfig(config.uri, config.exchange, declare,
-          config.failOnUnroutable, config.confirmTimeout, config.retryFor));
+      return new Write(
+          new SinkConfig(
+              config.uri,
+              config.exchange,
+              declare,
+              config.failOnUnroutable,
+              config.confirmTimeout,
+              config.retryFor));
     }
 
     /**
      * Publish with the {@code mandatory} flag and fail the bundle when a trend routes to no queue.
      * Default false: trends are live state, and an exchange nobody listens to yet (no fan-out
-     * running) must not stop the pipeline. Turn it on when a bound durable queue must receive
-     * every trend.
+     * running) must not stop the pipeline. Turn it on when a bound durable queue must receive every
+     * trend.
      */
     public Write withFailOnUnroutable(boolean fail) {
-      return new Write(new SinkConfig(config.uri, config.exchange, config.declareExchange, fail,
-          config.confirmTimeout, config.retryFor));
+      return new Write(
+          new SinkConfig(
+              config.uri,
+              config.exchange,
+              config.declareExchange,
+              fail,
+              config.confirmTimeout,
+              config.retryFor));
     }
 
     /** How long a bundle waits for the broker's confirms before it fails. Default 30 s. */
     public Write withConfirmTimeout(Duration timeout) {
-      return new Write(new SinkConfig(config.uri, config.exchange, config.declareExchange,
-          config.failOnUnroutable, timeout, config.retryFor));
+      return new Write(
+          new SinkConfig(
+              config.uri,
+              config.exchange,
+              config.declareExchange,
+              config.failOnUnroutable,
+              timeout,
+              config.retryFor));
     }
 
     /**
-     * How long a bundle retries (every 1 to 5 s, publishing all its trends again on a fresh channel) after a failed
-     * publish, e.g. while the broker restarts, before it fails. Default 2 min; zero fails at once. Runners retry a
-     * failed bundle, but the DirectRunner fails the pipeline, and Spark gives up after 4 task attempts.
+     * How long a bundle retries (every 1 to 5 s, publishing all its trends again on a fresh
+     * channel) after a failed publish, e.g. while the broker restarts, before it fails. Default 2
+     * min; zero fails at once. Runners retry a failed bundle, but the DirectRunner fails the
+     * pipeline, and Spark gives up after 4 task attempts.
      */
     public Write withRetryFor(Duration retryFor) {
-      return new Write(new SinkConfig(config.uri, config.exchange, config.declareExchange,
-          config.failOnUnroutable, config.confirmTimeout, retryFor));
+      return new Write(
+          new SinkConfig(
+              config.uri,
+              config.exchange,
+              config.declareExchange,
+              config.failOnUnroutable,
+              config.confirmTimeout,
+              retryFor));
     }
 
     @Override
@@ -106,26 +149,34 @@ public final class RabbitMqTrendIO {
       }
       SharedConnections.factory(config.uri); // throws with the masked URI if it does not parse
       if (config.exchange == null || config.exchange.isBlank()) {
-        throw new IllegalArgumentException("RabbitMqTrendIO.write(): withExchange must name an exchange");
+        throw new IllegalArgumentException(
+            "RabbitMqTrendIO.write(): withExchange must name an exchange");
       }
       if (config.exchange.startsWith("amq.")) {
-        throw new IllegalArgumentException("RabbitMqTrendIO.write(): exchange " + config.exchange
-            + " is reserved by the broker (amq.*)");
+        throw new IllegalArgumentException(
+            "RabbitMqTrendIO.write(): exchange "
+                + config.exchange
+                + " is reserved by the broker (amq.*)");
       }
-      if (config.confirmTimeout == null || config.confirmTimeout.isNegative() || config.confirmTimeout.isZero()) {
-        throw new IllegalArgumentException("RabbitMqTrendIO.write(): withConfirmTimeout must be positive, got "
-            + config.confirmTimeout);
+      if (config.confirmTimeout == null
+          || config.confirmTimeout.isNegative()
+          || config.confirmTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "RabbitMqTrendIO.write(): withConfirmTimeout must be positive, got "
+                + config.confirmTimeout);
       }
       if (config.retryFor == null || config.retryFor.isNegative()) {
-        throw new IllegalArgumentException("RabbitMqTrendIO.write(): withRetryFor must be zero or positive, got "
-            + config.retryFor);
+        throw new IllegalArgumentException(
+            "RabbitMqTrendIO.write(): withRetryFor must be zero or positive, got "
+                + config.retryFor);
       }
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("uri", Uris.mask(config.uri)))
+      builder
+          .add(DisplayData.item("uri", Uris.mask(config.uri)))
           .add(DisplayData.item("exchange", config.exchange))
           .add(DisplayData.item("failOnUnroutable", config.failOnUnroutable))
           .add(DisplayData.item("confirmTimeout", config.confirmTimeout.toString()))
@@ -133,7 +184,10 @@ public final class RabbitMqTrendIO {
     }
   }
 
-  /** Publishes a bundle and waits for its confirms (retrying, see {@link TrendPublisher}) in {@code @FinishBundle}. */
+  /**
+   * Publishes a bundle and waits for its confirms (retrying, see {@link TrendPublisher}) in
+   * {@code @FinishBundle}.
+   */
   static final class PublishFn extends DoFn<Trend, Void> {
     private static final long serialVersionUID = 1L;
     private final SinkConfig config;

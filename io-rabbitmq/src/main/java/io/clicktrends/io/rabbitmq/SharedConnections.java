@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One auto-recovering connection per broker URI and JVM, shared by all the sink's DoFn instances
- * (a runner may create many; each takes its own channel). Reference-counted: the last release
- * closes it.
+ * One auto-recovering connection per broker URI and JVM, shared by all the sink's DoFn instances (a
+ * runner may create many; each takes its own channel). Reference-counted: the last release closes
+ * it.
  */
 final class SharedConnections {
   private static final Logger LOG = LoggerFactory.getLogger(SharedConnections.class);
@@ -53,7 +53,9 @@ final class SharedConnections {
     }
   }
 
-  /** An auto-recovering connection is usable even while it reconnects; a closed-by-us one is not. */
+  /**
+   * An auto-recovering connection is usable even while it reconnects; a closed-by-us one is not.
+   */
   private static boolean isUsable(Connection c) {
     return c.isOpen() || c instanceof Recoverable;
   }
@@ -64,8 +66,8 @@ final class SharedConnections {
       factory.setUri(uri);
     } catch (Exception e) {
       // the exception text would contain the URI with its password
-      throw new IllegalArgumentException("invalid RabbitMQ URI " + Uris.mask(uri) + ": "
-          + e.getClass().getSimpleName());
+      throw new IllegalArgumentException(
+          "invalid RabbitMQ URI " + Uris.mask(uri) + ": " + e.getClass().getSimpleName());
     }
     return factory;
   }
@@ -85,17 +87,19 @@ final class SharedConnections {
     } catch (IOException e) {
       throw new IOException("cannot connect to RabbitMQ at " + Uris.mask(uri) + ": " + e, e);
     }
-    ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable r) {
-        LOG.info("trend sink: connection to {} recovered", Uris.mask(uri));
-      }
+    ((Recoverable) c)
+        .addRecoveryListener(
+            new RecoveryListener() {
+              @Override
+              public void handleRecovery(Recoverable r) {
+                LOG.info("trend sink: connection to {} recovered", Uris.mask(uri));
+              }
 
-      @Override
-      public void handleRecoveryStarted(Recoverable r) {
-        LOG.warn("trend sink: connection to {} lost, reconnecting", Uris.mask(uri));
-      }
-    });
+              @Override
+              public void handleRecoveryStarted(Recoverable r) {
+                LOG.warn("trend sink: connection to {} lost, reconnecting", Uris.mask(uri));
+              }
+            });
     LOG.info("trend sink: connected to {}", Uris.mask(uri));
     return c;
   }

@@ -12,11 +12,20 @@ final class SinkConfig implements Serializable {
   final boolean declareExchange;
   final boolean failOnUnroutable;
   final Duration confirmTimeout;
-  /** How long a bundle keeps retrying a failed publish (broker restart, lost connection) before it fails. */
+
+  /**
+   * How long a bundle keeps retrying a failed publish (broker restart, lost connection) before it
+   * fails.
+   */
   final Duration retryFor;
 
-  SinkConfig(String uri, String exchange, boolean declareExchange, boolean failOnUnroutable,
-      Duration confirmTimeout, Duration retryFor) {
+  SinkConfig(
+      String uri,
+      String exchange,
+      boolean declareExchange,
+      boolean failOnUnroutable,
+      Duration confirmTimeout,
+      Duration retryFor) {
     this.uri = uri;
     this.exchange = exchange;
     this.declareExchange = declareExchange;
@@ -27,7 +36,17 @@ final class SinkConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "uri=" + Uris.mask(uri) + ", exchange=" + exchange + ", declareExchange=" + declareExchange
-        + ", failOnUnroutable=" + failOnUnroutable + ", confirmTimeout=" + confirmTimeout + ", retryFor=" + retryFor;
+    return "uri="
+        + Uris.mask(uri)
+        + ", exchange="
+        + exchange
+        + ", declareExchange="
+        + declareExchange
+        + ", failOnUnroutable="
+        + failOnUnroutable
+        + ", confirmTimeout="
+        + confirmTimeout
+        + ", retryFor="
+        + retryFor;
   }
 }

@@ -3,8 +3,8 @@ package io.clicktrends.io.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Connection;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendJson;
 import java.io.IOException;
@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes trends in batches with publisher confirms: {@link #publish} sends (and keeps the trend),
- * {@link #finishBatch} returns only when the broker confirmed every message of the batch. An attempt
- * fails on a nack, a return (when unroutable messages must fail), a channel closed by the broker, a
- * lost connection or a confirm timeout; then the whole batch is sent again on a fresh channel every
- * 1 to 5 s until {@code retryFor} has passed (a broker restart), and only then {@link
+ * Publishes trends in batches with publisher confirms: {@link #publish} sends (and keeps the
+ * trend), {@link #finishBatch} returns only when the broker confirmed every message of the batch.
+ * An attempt fails on a nack, a return (when unroutable messages must fail), a channel closed by
+ * the broker, a lost connection or a confirm timeout; then the whole batch is sent again on a fresh
+ * channel every 1 to 5 s until {@code retryFor} has passed (a broker restart), and only then {@link
  * TrendPublishException} is thrown. Plain Java, so the Beam DoFn stays a thin wrapper and this part
  * is testable on its own. One publisher per thread (a DoFn instance is).
  */
@@ -36,10 +36,13 @@ final class TrendPublisher implements AutoCloseable {
 
   private final SinkConfig config;
   private final Object lock = new Object();
+
   /** Sequence number -> message id, of messages sent and not yet confirmed. Guarded by lock. */
   private final NavigableMap<Long, String> outstanding = new TreeMap<>();
+
   /** Why the current attempt failed, or null. Guarded by lock. */
   private String failure;
+
   /** The batch's trends, to send again after a failed attempt. */
   private final List<Trend> batch = new ArrayList<>();
 
@@ -51,7 +54,9 @@ final class TrendPublisher implements AutoCloseable {
     this.config = config;
   }
 
-  /** Starts a batch: forgets the previous one. Never throws: a failure is retried in finishBatch. */
+  /**
+   * Starts a batch: forgets the previous one. Never throws: a failure is retried in finishBatch.
+   */
   void startBatch() {
     batch.clear();
     startAttempt();
@@ -97,15 +102,16 @@ final class TrendPublisher implements AutoCloseable {
 
   private void basicPublish(Trend trend) throws IOException {
     String messageId = TrendJson.messageId(trend);
-    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-        .contentType(CONTENT_TYPE)
-        .contentEncoding("utf-8")
-        .deliveryMode(2) // persistent
-        .messageId(messageId)
-        .type("trend")
-        .timestamp(Date.from(trend.getEmittedAt()))
-        .headers(Map.of("dimension", trend.getDimension()))
-        .build();
+    AMQP.BasicProperties props =
+        new AMQP.BasicProperties.Builder()
+            .contentType(CONTENT_TYPE)
+            .contentEncoding("utf-8")
+            .deliveryMode(2) // persistent
+            .messageId(messageId)
+            .type("trend")
+            .timestamp(Date.from(trend.getEmittedAt()))
+            .headers(Map.of("dimension", trend.getDimension()))
+            .build();
     byte[] body = TrendJson.toJson(trend).getBytes(StandardCharsets.UTF_8);
     synchronized (lock) {
       outstanding.put(channel.getNextPublishSeqNo(), messageId);
@@ -113,7 +119,10 @@ final class TrendPublisher implements AutoCloseable {
     channel.basicPublish(config.exchange, routingKey(trend), config.failOnUnroutable, props, body);
   }
 
-  /** {@code trend.<dimension>} for a count trend, {@code trend.<dimension>.rising} for a rising trend. */
+  /**
+   * {@code trend.<dimension>} for a count trend, {@code trend.<dimension>.rising} for a rising
+   * trend.
+   */
   static String routingKey(Trend trend) {
     return "trend." + trend.getDimension() + (TrendJson.isRising(trend) ? ".rising" : "");
   }
@@ -129,16 +138,25 @@ final class TrendPublisher implements AutoCloseable {
       try {
         awaitConfirms();
         if (attempt > 1) {
-          LOG.info("RabbitMqTrendIO: {} trend(s) confirmed by {} on attempt {}", batch.size(),
-              Uris.mask(config.uri), attempt);
+          LOG.info(
+              "RabbitMqTrendIO: {} trend(s) confirmed by {} on attempt {}",
+              batch.size(),
+              Uris.mask(config.uri),
+              attempt);
         }
         return;
       } catch (TrendPublishException e) {
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
           throw e;
         }
-        LOG.warn("RabbitMqTrendIO: publishing {} trend(s) to exchange {} at {} failed ({}); attempt {} in {} ms",
-            batch.size(), config.exchange, Uris.mask(config.uri), e.getMessage(), attempt + 1, backoff);
+        LOG.warn(
+            "RabbitMqTrendIO: publishing {} trend(s) to exchange {} at {} failed ({}); attempt {} in {} ms",
+            batch.size(),
+            config.exchange,
+            Uris.mask(config.uri),
+            e.getMessage(),
+            attempt + 1,
+            backoff);
       }
       Thread.sleep(backoff); // a pause between attempts, not a wait for an event
       backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -156,9 +174,16 @@ final class TrendPublisher implements AutoCloseable {
       while (failure == null && !outstanding.isEmpty()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new TrendPublishException("no publisher confirm within " + config.confirmTimeout
-              + " for " + outstanding.size() + " message(s), first " + outstanding.firstEntry().getValue()
-              + " (exchange " + config.exchange + ")");
+          throw new TrendPublishException(
+              "no publisher confirm within "
+                  + config.confirmTimeout
+                  + " for "
+                  + outstanding.size()
+                  + " message(s), first "
+                  + outstanding.firstEntry().getValue()
+                  + " (exchange "
+                  + config.exchange
+                  + ")");
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(lock, left);
@@ -176,26 +201,38 @@ final class TrendPublisher implements AutoCloseable {
   private Channel openChannel() throws IOException {
     Channel ch = connection.createChannel();
     ch.confirmSelect();
-    ch.addConfirmListener(new ConfirmListener() {
-      @Override
-      public void handleAck(long seq, boolean multiple) {
-        confirmed(seq, multiple, null);
-      }
+    ch.addConfirmListener(
+        new ConfirmListener() {
+          @Override
+          public void handleAck(long seq, boolean multiple) {
+            confirmed(seq, multiple, null);
+          }
 
-      @Override
-      public void handleNack(long seq, boolean multiple) {
-        confirmed(seq, multiple, "broker nacked");
-      }
-    });
+          @Override
+          public void handleNack(long seq, boolean multiple) {
+            confirmed(seq, multiple, "broker nacked");
+          }
+        });
     // Only sent for mandatory publishes, i.e. when failOnUnroutable is set.
-    ch.addReturnListener(r -> fail("message " + r.getProperties().getMessageId()
-        + " returned as unroutable by exchange " + r.getExchange() + " (" + r.getReplyCode() + " "
-        + r.getReplyText() + "): no queue is bound for routing key " + r.getRoutingKey()));
-    ch.addShutdownListener(cause -> {
-      if (!closing) {
-        fail("channel closed before all messages were confirmed: " + cause.getMessage());
-      }
-    });
+    ch.addReturnListener(
+        r ->
+            fail(
+                "message "
+                    + r.getProperties().getMessageId()
+                    + " returned as unroutable by exchange "
+                    + r.getExchange()
+                    + " ("
+                    + r.getReplyCode()
+                    + " "
+                    + r.getReplyText()
+                    + "): no queue is bound for routing key "
+                    + r.getRoutingKey()));
+    ch.addShutdownListener(
+        cause -> {
+          if (!closing) {
+            fail("channel closed before all messages were confirmed: " + cause.getMessage());
+          }
+        });
     if (config.declareExchange) {
       ch.exchangeDeclare(config.exchange, BuiltinExchangeType.TOPIC, true);
     }
@@ -204,7 +241,8 @@ final class TrendPublisher implements AutoCloseable {
 
   private void confirmed(long seq, boolean multiple, String nackReason) {
     synchronized (lock) {
-      NavigableMap<Long, String> done = multiple ? outstanding.headMap(seq, true) : outstanding.subMap(seq, true, seq, true);
+      NavigableMap<Long, String> done =
+          multiple ? outstanding.headMap(seq, true) : outstanding.subMap(seq, true, seq, true);
       if (nackReason != null && !done.isEmpty() && failure == null) {
         failure = nackReason + " message(s) " + done.values() + " on exchange " + config.exchange;
       }

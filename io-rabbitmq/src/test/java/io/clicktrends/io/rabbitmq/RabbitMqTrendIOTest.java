@@ -34,7 +34,9 @@ import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 
-/** The sink on the DirectRunner against a real broker (RabbitMQ, or the embedded one outside CI). */
+/**
+ * The sink on the DirectRunner against a real broker (RabbitMQ, or the embedded one outside CI).
+ */
 public class RabbitMqTrendIOTest {
   private static AmqpBrokerResolver.ResolvedBroker broker;
   private static Connection admin;
@@ -47,7 +49,9 @@ public class RabbitMqTrendIOTest {
   @BeforeClass
   public static void startBroker() throws Exception {
     // -Dclicktrends.amqpUri=amqp://guest:guest@127.0.0.1:1 forces the embedded broker
-    broker = AmqpBrokerResolver.resolve(System.getProperty("clicktrends.amqpUri", AmqpBrokerResolver.DEFAULT_URI));
+    broker =
+        AmqpBrokerResolver.resolve(
+            System.getProperty("clicktrends.amqpUri", AmqpBrokerResolver.DEFAULT_URI));
     System.out.println("RabbitMqTrendIOTest runs against the " + broker);
     ConnectionFactory f = new ConnectionFactory();
     f.setUri(broker.uri());
@@ -78,9 +82,13 @@ public class RabbitMqTrendIOTest {
   }
 
   private RabbitMqTrendIO.Write sink() {
-    // a short retry: the failure cases retry once, then must fail the bundle with the broker's reason
-    return RabbitMqTrendIO.write().withUri(broker.uri()).withExchange(exchange)
-        .withConfirmTimeout(Duration.ofSeconds(5)).withRetryFor(Duration.ofSeconds(2));
+    // a short retry: the failure cases retry once, then must fail the bundle with the broker's
+    // reason
+    return RabbitMqTrendIO.write()
+        .withUri(broker.uri())
+        .withExchange(exchange)
+        .withConfirmTimeout(Duration.ofSeconds(5))
+        .withRetryFor(Duration.ofSeconds(2));
   }
 
   private String boundQueue(Map<String, Object> args) throws Exception {
@@ -98,11 +106,12 @@ public class RabbitMqTrendIOTest {
   @Test
   public void trendsLandWithRoutingKeysHeadersAndBodies() throws Exception {
     String q = boundQueue(null);
-    List<Trend> trends = List.of(
-        Trends.trend("search", 1_396_437_600L, 0, "red shoes", "<img src=x onerror=alert(1)>"),
-        Trends.trend("add_to_cart", 1_396_437_600L, 0, "214716935"),
-        Trends.trend("add_to_cart", 1_396_437_610L, 1, "214716935", "214826623"),
-        Trends.rising("add_to_cart", 1_396_437_610L, 1, "214716935"));
+    List<Trend> trends =
+        List.of(
+            Trends.trend("search", 1_396_437_600L, 0, "red shoes", "<img src=x onerror=alert(1)>"),
+            Trends.trend("add_to_cart", 1_396_437_600L, 0, "214716935"),
+            Trends.trend("add_to_cart", 1_396_437_610L, 1, "214716935", "214826623"),
+            Trends.rising("add_to_cart", 1_396_437_610L, 1, "214716935"));
     run(trends, sink());
 
     Map<String, GetResponse> byId = new HashMap<>();
@@ -114,7 +123,8 @@ public class RabbitMqTrendIOTest {
     for (Trend t : trends) {
       GetResponse got = byId.get(TrendJson.messageId(t));
       assertThat("message " + TrendJson.messageId(t), got, notNullValue());
-      assertThat(got.getEnvelope().getRoutingKey(),
+      assertThat(
+          got.getEnvelope().getRoutingKey(),
           equalTo("trend." + t.getDimension() + (t.getKind().equals("rising") ? ".rising" : "")));
       assertThat(got.getEnvelope().getExchange(), equalTo(exchange));
       assertThat(got.getProps().getContentType(), equalTo("application/json"));
@@ -124,7 +134,8 @@ public class RabbitMqTrendIOTest {
     }
     assertThat(byId.keySet().contains("add_to_cart/1396437610000/ON_TIME/1"), equalTo(true));
     // the rising trend of the same window and pane index: its own id, its own routing key
-    assertThat(byId.get("add_to_cart/1396437610000/ON_TIME/1/rising").getEnvelope().getRoutingKey(),
+    assertThat(
+        byId.get("add_to_cart/1396437610000/ON_TIME/1/rising").getEnvelope().getRoutingKey(),
         equalTo("trend.add_to_cart.rising"));
   }
 
@@ -143,17 +154,29 @@ public class RabbitMqTrendIOTest {
 
   @Test
   public void anUnroutableTrendFailsTheBundleWhenAsked() {
-    PipelineExecutionException e = assertThrows(PipelineExecutionException.class,
-        () -> run(List.of(Trends.trend("search", 1_396_437_600L, 0, "a")), sink().withFailOnUnroutable(true)));
+    PipelineExecutionException e =
+        assertThrows(
+            PipelineExecutionException.class,
+            () ->
+                run(
+                    List.of(Trends.trend("search", 1_396_437_600L, 0, "a")),
+                    sink().withFailOnUnroutable(true)));
     // RabbitMQ returns the message (basic.return, then ack); Qpid Broker-J nacks it
-    assertThat(rootMessage(e), anyOf(containsString("returned as unroutable"), containsString("broker nacked")));
+    assertThat(
+        rootMessage(e),
+        anyOf(containsString("returned as unroutable"), containsString("broker nacked")));
   }
 
   @Test
   public void aMissingExchangeFailsTheBundle() {
     // The broker closes the channel (404 NOT_FOUND) instead of confirming.
-    PipelineExecutionException e = assertThrows(PipelineExecutionException.class,
-        () -> run(List.of(Trends.trend("search", 1_396_437_600L, 0, "a")), sink().withDeclareExchange(false)));
+    PipelineExecutionException e =
+        assertThrows(
+            PipelineExecutionException.class,
+            () ->
+                run(
+                    List.of(Trends.trend("search", 1_396_437_600L, 0, "a")),
+                    sink().withDeclareExchange(false)));
     assertThat(rootMessage(e), containsString("reply-code=404"));
   }
 
@@ -172,16 +195,22 @@ public class RabbitMqTrendIOTest {
         String q = full.queueDeclare("", false, true, true, args).getQueue();
         full.queueBind(q, exchange, "trend.#");
       } catch (java.io.IOException e) {
-        Assume.assumeNoException("this broker (" + broker + ") does not support x-max-length with "
-            + "x-overflow=reject-publish, so it cannot be made to nack; nack case skipped", e);
+        Assume.assumeNoException(
+            "this broker ("
+                + broker
+                + ") does not support x-max-length with "
+                + "x-overflow=reject-publish, so it cannot be made to nack; nack case skipped",
+            e);
       }
-      Assume.assumeTrue("this broker does not nack on x-overflow=reject-publish; nack case skipped",
+      Assume.assumeTrue(
+          "this broker does not nack on x-overflow=reject-publish; nack case skipped",
           brokerNacksWhenFull(c));
       List<Trend> trends = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         trends.add(Trends.trend("search", 1_396_437_600L + 10 * i, 0, "k" + i));
       }
-      PipelineExecutionException e = assertThrows(PipelineExecutionException.class, () -> run(trends, sink()));
+      PipelineExecutionException e =
+          assertThrows(PipelineExecutionException.class, () -> run(trends, sink()));
       assertThat(rootMessage(e), containsString("broker nacked"));
     }
   }
@@ -202,13 +231,19 @@ public class RabbitMqTrendIOTest {
 
   @Test
   public void invalidSettingsAreRejectedWhenTheTransformIsApplied() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RabbitMqTrendIO.write().withUri("amqp://user:s3cret@host:5672/%zz").validate());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RabbitMqTrendIO.write().withUri("amqp://user:s3cret@host:5672/%zz").validate());
     assertThat(e.getMessage(), not(containsString("s3cret")));
     assertThat(e.getMessage(), containsString("amqp://***@host:5672/%zz"));
-    assertThrows(IllegalArgumentException.class, () -> RabbitMqTrendIO.write().withExchange(" ").validate());
-    assertThrows(IllegalArgumentException.class, () -> RabbitMqTrendIO.write().withExchange("amq.topic").validate());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> RabbitMqTrendIO.write().withExchange(" ").validate());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RabbitMqTrendIO.write().withExchange("amq.topic").validate());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> RabbitMqTrendIO.write().withConfirmTimeout(Duration.ZERO).validate());
     pipeline.enableAbandonedNodeEnforcement(false);
   }

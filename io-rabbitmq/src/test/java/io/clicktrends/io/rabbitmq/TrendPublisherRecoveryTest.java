@@ -17,8 +17,8 @@ import org.junit.Test;
 
 /**
  * A broker restart: the publisher fails the batch in flight and publishes again once its connection
- * recovered; the sink's DoFn retries the bundle itself until then. Runs on the embedded broker, because restarting
- * the machine's shared RabbitMQ would disturb everyone else using it.
+ * recovered; the sink's DoFn retries the bundle itself until then. Runs on the embedded broker,
+ * because restarting the machine's shared RabbitMQ would disturb everyone else using it.
  */
 public class TrendPublisherRecoveryTest {
 
@@ -26,8 +26,9 @@ public class TrendPublisherRecoveryTest {
   public void publishesAgainAfterABrokerRestart() throws Exception {
     EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start();
     int port = broker.port();
-    SinkConfig config = new SinkConfig(broker.uri(), "clicktrends.trends", true, true, Duration.ofSeconds(5),
-        Duration.ZERO);
+    SinkConfig config =
+        new SinkConfig(
+            broker.uri(), "clicktrends.trends", true, true, Duration.ofSeconds(5), Duration.ZERO);
     try (TrendPublisher publisher = new TrendPublisher(config)) {
       bindQueue(broker.uri());
       publishOne(publisher, 0);
@@ -63,20 +64,31 @@ public class TrendPublisherRecoveryTest {
   public void aBundleKeepsRetryingThroughABrokerRestart() throws Exception {
     EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start();
     int port = broker.port();
-    // mandatory: a retry that reaches the restarted broker before the queue is bound comes back and is retried
-    SinkConfig config = new SinkConfig(broker.uri(), "clicktrends.trends", true, true, Duration.ofSeconds(5),
-        Duration.ofSeconds(60));
+    // mandatory: a retry that reaches the restarted broker before the queue is bound comes back and
+    // is retried
+    SinkConfig config =
+        new SinkConfig(
+            broker.uri(),
+            "clicktrends.trends",
+            true,
+            true,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(60));
     RabbitMqTrendIO.PublishFn fn = new RabbitMqTrendIO.PublishFn(config);
     ExecutorService runner = Executors.newSingleThreadExecutor();
     fn.setup();
     try {
       fn.startBundle();
-      broker.close(); // gone before the bundle's trend is published: on the DirectRunner this failed the pipeline
+      broker
+          .close(); // gone before the bundle's trend is published: on the DirectRunner this failed
+      // the pipeline
       fn.processElement(Trends.trend("search", 1_396_437_600L, 0, "k"));
-      Future<?> finishing = runner.submit(() -> {
-        fn.finishBundle();
-        return null;
-      });
+      Future<?> finishing =
+          runner.submit(
+              () -> {
+                fn.finishBundle();
+                return null;
+              });
       broker = EmbeddedAmqpBroker.start("127.0.0.1", port);
       bindQueue(broker.uri());
       finishing.get(60, TimeUnit.SECONDS); // an ExecutionException if the bundle gave up
@@ -101,7 +113,8 @@ public class TrendPublisherRecoveryTest {
   }
 
   private static void bindQueue(String uri) throws Exception {
-    try (Connection c = connect(uri); Channel ch = c.createChannel()) {
+    try (Connection c = connect(uri);
+        Channel ch = c.createChannel()) {
       ch.exchangeDeclare("clicktrends.trends", "topic", true);
       ch.queueDeclare("recovery-test", true, false, false, null);
       ch.queueBind("recovery-test", "clicktrends.trends", "trend.#");
@@ -109,7 +122,8 @@ public class TrendPublisherRecoveryTest {
   }
 
   private static long countMessages(String uri) throws Exception {
-    try (Connection c = connect(uri); Channel ch = c.createChannel()) {
+    try (Connection c = connect(uri);
+        Channel ch = c.createChannel()) {
       return ch.messageCount("recovery-test");
     }
   }

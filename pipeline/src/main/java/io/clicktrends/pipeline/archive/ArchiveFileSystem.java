@@ -11,17 +11,18 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /**
- * The Hadoop {@link FileSystem} behind an archive base path, and the few calls the archive needs from it: create
- * without overwrite, make durable ({@code hsync}), atomic rename, lease recovery.
+ * The Hadoop {@link FileSystem} behind an archive base path, and the few calls the archive needs
+ * from it: create without overwrite, make durable ({@code hsync}), atomic rename, lease recovery.
  *
- * <p>Why Hadoop's API rather than Beam's {@code FileSystems}: Beam's {@code WritableByteChannel} has no
- * flush-to-disk call, and the archive must make each bundle durable before the bundle commits while keeping the file
- * open. {@code FSDataOutputStream.hsync()} does that on HDFS (data on every replica's disk) and, on the raw local
- * file system, forces the file descriptor ({@code fsync}).
+ * <p>Why Hadoop's API rather than Beam's {@code FileSystems}: Beam's {@code WritableByteChannel}
+ * has no flush-to-disk call, and the archive must make each bundle durable before the bundle
+ * commits while keeping the file open. {@code FSDataOutputStream.hsync()} does that on HDFS (data
+ * on every replica's disk) and, on the raw local file system, forces the file descriptor ({@code
+ * fsync}).
  *
- * <p>Local paths (no scheme, or {@code file:}) use {@link RawLocalFileSystem}, not the default checksummed
- * {@code LocalFileSystem}: that one writes a {@code .crc} side file per file and its streams do not pass
- * {@code hsync} through.
+ * <p>Local paths (no scheme, or {@code file:}) use {@link RawLocalFileSystem}, not the default
+ * checksummed {@code LocalFileSystem}: that one writes a {@code .crc} side file per file and its
+ * streams do not pass {@code hsync} through.
  */
 final class ArchiveFileSystem {
   private final FileSystem fs;
@@ -33,15 +34,16 @@ final class ArchiveFileSystem {
   }
 
   /**
-   * Opens a file system instance of its own (closed by {@link #close()}), so that nobody else closing Hadoop's
-   * cached instance breaks an open file.
+   * Opens a file system instance of its own (closed by {@link #close()}), so that nobody else
+   * closing Hadoop's cached instance breaks an open file.
    */
   static ArchiveFileSystem open(String basePath, Configuration conf) throws IOException {
     URI uri = new Path(basePath).toUri();
     if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
       RawLocalFileSystem local = new RawLocalFileSystem();
       local.initialize(URI.create("file:///"), conf);
-      String dir = uri.getScheme() == null ? Paths.get(basePath).toAbsolutePath().toString() : uri.getPath();
+      String dir =
+          uri.getScheme() == null ? Paths.get(basePath).toAbsolutePath().toString() : uri.getPath();
       return new ArchiveFileSystem(local, local.makeQualified(new Path(dir)));
     }
     FileSystem fs = FileSystem.newInstance(uri, conf);
@@ -63,16 +65,16 @@ final class ArchiveFileSystem {
   }
 
   /**
-   * Makes what was written to {@code out} durable: {@code hsync} (HDFS: every replica has it on disk; raw local:
-   * {@code fsync}).
+   * Makes what was written to {@code out} durable: {@code hsync} (HDFS: every replica has it on
+   * disk; raw local: {@code fsync}).
    */
   static void makeDurable(FSDataOutputStream out) throws IOException {
     out.hsync();
   }
 
   /**
-   * Renames {@code from} to {@code to}, creating {@code to}'s parent. Atomic on HDFS and on a local POSIX file
-   * system.
+   * Renames {@code from} to {@code to}, creating {@code to}'s parent. Atomic on HDFS and on a local
+   * POSIX file system.
    *
    * @return false when the file system refused (e.g. {@code to} exists on HDFS)
    */
@@ -82,10 +84,11 @@ final class ArchiveFileSystem {
   }
 
   /**
-   * Ends a dead client's lease on an HDFS file so its length is final before the file is read; true at once for
-   * other file systems.
+   * Ends a dead client's lease on an HDFS file so its length is final before the file is read; true
+   * at once for other file systems.
    *
-   * @return whether the file is closed now (HDFS recovers asynchronously: false means try again later)
+   * @return whether the file is closed now (HDFS recovers asynchronously: false means try again
+   *     later)
    */
   boolean recoverLease(Path path) throws IOException {
     return !(fs instanceof DistributedFileSystem dfs) || dfs.recoverLease(path);

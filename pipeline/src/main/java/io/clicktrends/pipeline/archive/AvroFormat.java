@@ -14,9 +14,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Avro container files of one specific record class, deflate-compressed. Each {@link Appender#flush()} ends an Avro
- * block (block + sync marker), so a file cut anywhere after a flush still reads back up to that flush: that is what
- * makes a bundle durable without closing the file, and what {@link #recover} relies on.
+ * Avro container files of one specific record class, deflate-compressed. Each {@link
+ * Appender#flush()} ends an Avro block (block + sync marker), so a file cut anywhere after a flush
+ * still reads back up to that flush: that is what makes a bundle durable without closing the file,
+ * and what {@link #recover} relies on.
  */
 public final class AvroFormat<T extends SpecificRecord> implements FileFormat<T> {
   private static final long serialVersionUID = 1L;
@@ -70,13 +71,16 @@ public final class AvroFormat<T extends SpecificRecord> implements FileFormat<T>
       return 0; // not even the header made it to disk
     }
     long records = 0;
-    try (reader; DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>())) {
+    try (reader;
+        DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>())) {
       writer.setCodec(CodecFactory.deflateCodec(DEFLATE_LEVEL));
       writer.create(reader.getSchema(), out);
       GenericRecord reuse = null;
       try {
-        // DataFileStream reads a whole block and checks its sync marker before it hands out the block's records,
-        // so a torn last block ends the loop (EOF or a bad sync marker) without yielding any of its records.
+        // DataFileStream reads a whole block and checks its sync marker before it hands out the
+        // block's records,
+        // so a torn last block ends the loop (EOF or a bad sync marker) without yielding any of its
+        // records.
         while (reader.hasNext()) {
           reuse = reader.next(reuse);
           writer.append(reuse);

@@ -6,19 +6,24 @@ import java.io.OutputStream;
 import java.io.Serializable;
 
 /**
- * How records of type {@code T} are laid out in one rolling file, and how the readable part of a file a crashed writer
- * left behind is recovered. Implementations are serializable (they travel inside the DoFn) and stateless.
+ * How records of type {@code T} are laid out in one rolling file, and how the readable part of a
+ * file a crashed writer left behind is recovered. Implementations are serializable (they travel
+ * inside the DoFn) and stateless.
  */
 public interface FileFormat<T> extends Serializable {
   /** The file name extension, with its dot: {@code .avro}. */
   String extension();
 
-  /** Starts a file on {@code out} (writes its header, if any). The appender owns {@code out} from here on. */
+  /**
+   * Starts a file on {@code out} (writes its header, if any). The appender owns {@code out} from
+   * here on.
+   */
   Appender<T> open(OutputStream out) throws IOException;
 
   /**
-   * Copies every complete record of a possibly truncated file {@code in} (what a crashed writer left: complete blocks
-   * or lines, then perhaps a torn tail) to a new file on {@code out}, which it closes.
+   * Copies every complete record of a possibly truncated file {@code in} (what a crashed writer
+   * left: complete blocks or lines, then perhaps a torn tail) to a new file on {@code out}, which
+   * it closes.
    *
    * @return the number of records copied; 0 when nothing readable was there
    */
@@ -29,8 +34,9 @@ public interface FileFormat<T> extends Serializable {
     void append(T record) throws IOException;
 
     /**
-     * Ends the current block so that everything appended so far is complete and readable in the bytes written, and
-     * pushes those bytes to the stream given to {@link FileFormat#open} (which the caller then syncs).
+     * Ends the current block so that everything appended so far is complete and readable in the
+     * bytes written, and pushes those bytes to the stream given to {@link FileFormat#open} (which
+     * the caller then syncs).
      */
     void flush() throws IOException;
 

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
- * One JSON object per line (UTF-8, {@code \n}). A flush writes whole lines only, so a torn file is readable up to its
- * last newline, which is what {@link #recover} keeps.
+ * One JSON object per line (UTF-8, {@code \n}). A flush writes whole lines only, so a torn file is
+ * readable up to its last newline, which is what {@link #recover} keeps.
  */
 public final class JsonLinesFormat<T> implements FileFormat<T> {
   private static final long serialVersionUID = 1L;
@@ -19,7 +19,9 @@ public final class JsonLinesFormat<T> implements FileFormat<T> {
     this.toJson = toJson;
   }
 
-  /** @param toJson one record as a single-line JSON object (no newline inside) */
+  /**
+   * @param toJson one record as a single-line JSON object (no newline inside)
+   */
   public static <T> JsonLinesFormat<T> of(SerializableFunction<T, String> toJson) {
     return new JsonLinesFormat<>(toJson);
   }

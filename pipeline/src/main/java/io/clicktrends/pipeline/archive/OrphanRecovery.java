@@ -12,16 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what crashed writers left under {@code base/_inprogress/}: a file of this prefix not modified for the
- * orphan age (a live writer rolls its files within a roll interval, so such a file has no live writer) and not open in
- * this JVM.
+ * Publishes what crashed writers left under {@code base/_inprogress/}: a file of this prefix not
+ * modified for the orphan age (a live writer rolls its files within a roll interval, so such a file
+ * has no live writer) and not open in this JVM.
  *
- * <p>Steps, each safe to interrupt: (1) claim the orphan by renaming it to {@code <name>.claimed-<writerId>} (an
- * atomic rename: of several writers recovering at once, one wins); (2) on HDFS, end the dead client's lease so the
- * length is final; (3) copy its complete records (Avro blocks, JSON lines; a torn tail is dropped) to
- * {@code <name>.recovered-<writerId>} in the same in-progress directory, make it durable, close it; (4) rename that
- * to the orphan's final name ({@code -r1}, {@code -r2}... if taken); (5) delete the claimed file. A crash between (4)
- * and (5) publishes the records twice: at least once, like everything else here.
+ * <p>Steps, each safe to interrupt: (1) claim the orphan by renaming it to {@code
+ * <name>.claimed-<writerId>} (an atomic rename: of several writers recovering at once, one wins);
+ * (2) on HDFS, end the dead client's lease so the length is final; (3) copy its complete records
+ * (Avro blocks, JSON lines; a torn tail is dropped) to {@code <name>.recovered-<writerId>} in the
+ * same in-progress directory, make it durable, close it; (4) rename that to the orphan's final name
+ * ({@code -r1}, {@code -r2}... if taken); (5) delete the claimed file. A crash between (4) and (5)
+ * publishes the records twice: at least once, like everything else here.
  */
 final class OrphanRecovery<T> {
   private static final Logger LOG = LoggerFactory.getLogger(OrphanRecovery.class);
@@ -34,8 +35,14 @@ final class OrphanRecovery<T> {
   private final LongSupplier clock;
   private final Predicate<Path> ownOpenFile;
 
-  OrphanRecovery(ArchiveFileSystem fs, String prefix, FileFormat<T> format, long orphanAgeMillis, String writerId,
-      LongSupplier clock, Predicate<Path> ownOpenFile) {
+  OrphanRecovery(
+      ArchiveFileSystem fs,
+      String prefix,
+      FileFormat<T> format,
+      long orphanAgeMillis,
+      String writerId,
+      LongSupplier clock,
+      Predicate<Path> ownOpenFile) {
     this.fs = fs;
     this.prefix = prefix;
     this.format = format;
@@ -45,7 +52,10 @@ final class OrphanRecovery<T> {
     this.ownOpenFile = ownOpenFile;
   }
 
-  /** Recovers every orphan found now; failures are logged and retried at the next call. @return files published */
+  /**
+   * Recovers every orphan found now; failures are logged and retried at the next call. @return
+   * files published
+   */
   int recoverAll() {
     Path root = new Path(fs.base(), ArchiveSettings.IN_PROGRESS_DIR);
     int published = 0;
@@ -59,8 +69,10 @@ final class OrphanRecovery<T> {
         LocatedFileStatus st = it.next();
         Path path = st.getPath();
         String name = path.getName();
-        if (!name.startsWith(prefix + "-") || !name.contains(format.extension())
-            || now - st.getModificationTime() < orphanAgeMillis || ownOpenFile.test(path)) {
+        if (!name.startsWith(prefix + "-")
+            || !name.contains(format.extension())
+            || now - st.getModificationTime() < orphanAgeMillis
+            || ownOpenFile.test(path)) {
           continue;
         }
         try {
@@ -81,10 +93,14 @@ final class OrphanRecovery<T> {
 
   private boolean recover(Path root, Path orphan) throws IOException {
     String name = orphan.getName();
-    String original = name.substring(0, name.indexOf(format.extension()) + format.extension().length());
+    String original =
+        name.substring(0, name.indexOf(format.extension()) + format.extension().length());
     String stem = original.substring(0, original.length() - format.extension().length());
     Path dir = orphan.getParent();
-    Path claimed = name.endsWith(".claimed-" + writerId) ? orphan : new Path(dir, original + ".claimed-" + writerId);
+    Path claimed =
+        name.endsWith(".claimed-" + writerId)
+            ? orphan
+            : new Path(dir, original + ".claimed-" + writerId);
     if (!claimed.equals(orphan) && !fs.fs().rename(orphan, claimed)) {
       return false; // another writer claimed it first
     }
@@ -101,7 +117,8 @@ final class OrphanRecovery<T> {
       LOG.info("archive: orphan {} held no complete record; deleted", orphan);
       return false;
     }
-    String relativeDir = dir.toUri().getPath().substring(root.toUri().getPath().length()).replaceFirst("^/+", "");
+    String relativeDir =
+        dir.toUri().getPath().substring(root.toUri().getPath().length()).replaceFirst("^/+", "");
     Path finalDir = relativeDir.isEmpty() ? fs.base() : new Path(fs.base(), relativeDir);
     Path target = new Path(finalDir, original);
     for (int n = 1; fs.fs().exists(target); n++) {

@@ -7,13 +7,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open file: written under its in-progress path, published by an atomic rename to its final path when rolled.
- * Thread-safe: bundles on several threads append to the same file (the DirectRunner), and the roller closes it from
- * another; every call holds the file's monitor, so a roll never interleaves with an append or a sync.
+ * One open file: written under its in-progress path, published by an atomic rename to its final
+ * path when rolled. Thread-safe: bundles on several threads append to the same file (the
+ * DirectRunner), and the roller closes it from another; every call holds the file's monitor, so a
+ * roll never interleaves with an append or a sync.
  *
- * <p>States: open -> closed (rolled: durable, closed, renamed or, if the rename failed, left for orphan recovery) or
- * open -> abandoned (a write failed: closed without flushing its torn block; orphan recovery publishes its complete
- * blocks later).
+ * <p>States: open -> closed (rolled: durable, closed, renamed or, if the rename failed, left for
+ * orphan recovery) or open -> abandoned (a write failed: closed without flushing its torn block;
+ * orphan recovery publishes its complete blocks later).
  */
 final class RollingFile<T> {
   private static final Logger LOG = LoggerFactory.getLogger(RollingFile.class);
@@ -28,8 +29,13 @@ final class RollingFile<T> {
   private boolean closed;
   private long records;
 
-  private RollingFile(ArchiveFileSystem fs, Path inProgress, Path finalPath, long periodEndMillis,
-      FSDataOutputStream out, FileFormat.Appender<T> appender) {
+  private RollingFile(
+      ArchiveFileSystem fs,
+      Path inProgress,
+      Path finalPath,
+      long periodEndMillis,
+      FSDataOutputStream out,
+      FileFormat.Appender<T> appender) {
     this.fs = fs;
     this.inProgress = inProgress;
     this.finalPath = finalPath;
@@ -39,8 +45,13 @@ final class RollingFile<T> {
   }
 
   /** Creates the in-progress file (and its header). */
-  static <T> RollingFile<T> create(ArchiveFileSystem fs, FileFormat<T> format, Path inProgress, Path finalPath,
-      long periodEndMillis) throws IOException {
+  static <T> RollingFile<T> create(
+      ArchiveFileSystem fs,
+      FileFormat<T> format,
+      Path inProgress,
+      Path finalPath,
+      long periodEndMillis)
+      throws IOException {
     FSDataOutputStream out = fs.create(inProgress);
     try {
       return new RollingFile<>(fs, inProgress, finalPath, periodEndMillis, out, format.open(out));
@@ -72,9 +83,11 @@ final class RollingFile<T> {
   }
 
   /**
-   * Makes every record appended so far durable: ends the block, flushes, hsyncs. A rolled file is durable already.
+   * Makes every record appended so far durable: ends the block, flushes, hsyncs. A rolled file is
+   * durable already.
    *
-   * @throws IOException when that failed; the file is abandoned and the caller's bundle must fail (and be retried)
+   * @throws IOException when that failed; the file is abandoned and the caller's bundle must fail
+   *     (and be retried)
    */
   synchronized void sync() throws IOException {
     if (closed || !dirty) {
@@ -91,8 +104,8 @@ final class RollingFile<T> {
   }
 
   /**
-   * Makes the file durable, closes it and renames it to its final name. Idempotent. If the rename fails, the closed
-   * file stays under its in-progress name, where orphan recovery publishes it.
+   * Makes the file durable, closes it and renames it to its final name. Idempotent. If the rename
+   * fails, the closed file stays under its in-progress name, where orphan recovery publishes it.
    *
    * @return whether this call published the file
    */
@@ -109,13 +122,18 @@ final class RollingFile<T> {
     }
     closed = true;
     if (!fs.rename(inProgress, finalPath)) {
-      LOG.warn("archive: could not rename {} to {}; orphan recovery will publish it", inProgress, finalPath);
+      LOG.warn(
+          "archive: could not rename {} to {}; orphan recovery will publish it",
+          inProgress,
+          finalPath);
       return false;
     }
     return true;
   }
 
-  /** Closes the stream without flushing what is pending: the synced blocks stay for orphan recovery. */
+  /**
+   * Closes the stream without flushing what is pending: the synced blocks stay for orphan recovery.
+   */
   private void abandon() {
     closed = true;
     try {
@@ -123,7 +141,9 @@ final class RollingFile<T> {
     } catch (IOException | RuntimeException e) {
       LOG.debug("archive: closing abandoned {}", inProgress, e);
     }
-    LOG.warn("archive: abandoned {} after a failed write; its synced records are recovered as an orphan", inProgress);
+    LOG.warn(
+        "archive: abandoned {} after a failed write; its synced records are recovered as an orphan",
+        inProgress);
   }
 
   boolean isDue(long nowMillis) {

@@ -16,14 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files one writer (one JVM) keeps open for one kind of record under one base path: at most one per directory
- * (partition) and roll period, named {@code <prefix>-<writerId>-<periodStart>.<ext>}, written under
- * {@code base/_inprogress/<directory>/} and renamed to {@code base/<directory>/} when rolled.
+ * The files one writer (one JVM) keeps open for one kind of record under one base path: at most one
+ * per directory (partition) and roll period, named {@code <prefix>-<writerId>-<periodStart>.<ext>},
+ * written under {@code base/_inprogress/<directory>/} and renamed to {@code base/<directory>/} when
+ * rolled.
  *
- * <p>The roll period is processing time, aligned to the epoch: a record appended at {@code t} goes to the file of
- * period {@code [floor(t / roll) * roll, +roll)} of its directory. {@link #rollDue()} publishes the files whose period
- * has ended; the DoFn calls it at bundle boundaries and {@link RollingWriters}' daemon calls it for idle files.
- * Thread-safe.
+ * <p>The roll period is processing time, aligned to the epoch: a record appended at {@code t} goes
+ * to the file of period {@code [floor(t / roll) * roll, +roll)} of its directory. {@link
+ * #rollDue()} publishes the files whose period has ended; the DoFn calls it at bundle boundaries
+ * and {@link RollingWriters}' daemon calls it for idle files. Thread-safe.
  */
 final class RollingWriter<T> {
   private static final Logger LOG = LoggerFactory.getLogger(RollingWriter.class);
@@ -44,12 +45,19 @@ final class RollingWriter<T> {
 
   /**
    * @param prefix the file name prefix, e.g. {@code events}
-   * @param directoryOf the directory under the base path a record goes to, e.g. {@code year=2014/month=04/day=01/hour=10}
+   * @param directoryOf the directory under the base path a record goes to, e.g. {@code
+   *     year=2014/month=04/day=01/hour=10}
    * @param writerId unique per JVM: two writers never write the same name
    * @param clock processing time, epoch millis (injected by tests)
    */
-  RollingWriter(ArchiveFileSystem fs, ArchiveSettings settings, String prefix, FileFormat<T> format,
-      SerializableFunction<T, String> directoryOf, String writerId, LongSupplier clock) {
+  RollingWriter(
+      ArchiveFileSystem fs,
+      ArchiveSettings settings,
+      String prefix,
+      FileFormat<T> format,
+      SerializableFunction<T, String> directoryOf,
+      String writerId,
+      LongSupplier clock) {
     this.fs = fs;
     this.prefix = prefix;
     this.format = format;
@@ -57,8 +65,15 @@ final class RollingWriter<T> {
     this.rollMillis = settings.rollInterval().getMillis();
     this.writerId = writerId;
     this.clock = clock;
-    this.orphans = new OrphanRecovery<>(fs, prefix, format, settings.effectiveOrphanAge().getMillis(), writerId, clock,
-        this::isOwnOpenFile);
+    this.orphans =
+        new OrphanRecovery<>(
+            fs,
+            prefix,
+            format,
+            settings.effectiveOrphanAge().getMillis(),
+            writerId,
+            clock,
+            this::isOwnOpenFile);
   }
 
   /**
@@ -85,7 +100,10 @@ final class RollingWriter<T> {
     }
   }
 
-  /** Makes durable every record appended to these files so far (a bundle's files, at the end of the bundle). */
+  /**
+   * Makes durable every record appended to these files so far (a bundle's files, at the end of the
+   * bundle).
+   */
   void sync(Collection<RollingFile<T>> files) {
     for (RollingFile<T> file : files) {
       try {
@@ -108,7 +126,10 @@ final class RollingWriter<T> {
     return roll(f -> true);
   }
 
-  /** Recovers the orphaned in-progress files of this prefix (see {@link OrphanRecovery}). @return how many */
+  /**
+   * Recovers the orphaned in-progress files of this prefix (see {@link OrphanRecovery}). @return
+   * how many
+   */
   int recoverOrphans() {
     return orphans.recoverAll();
   }
@@ -138,7 +159,10 @@ final class RollingWriter<T> {
           published++;
         }
       } catch (IOException ex) {
-        LOG.warn("archive: rolling {} failed; its synced records are recovered as an orphan", file.inProgressPath(), ex);
+        LOG.warn(
+            "archive: rolling {} failed; its synced records are recovered as an orphan",
+            file.inProgressPath(),
+            ex);
       } finally {
         open.remove(e.getKey(), file);
       }
@@ -156,11 +180,14 @@ final class RollingWriter<T> {
   }
 
   private RollingFile<T> create(FileKey key) {
-    String stem = prefix + "-" + writerId + "-" + PERIOD.format(Instant.ofEpochMilli(key.periodStart()));
-    Path inProgressDir = new Path(new Path(fs.base(), ArchiveSettings.IN_PROGRESS_DIR), key.directory());
+    String stem =
+        prefix + "-" + writerId + "-" + PERIOD.format(Instant.ofEpochMilli(key.periodStart()));
+    Path inProgressDir =
+        new Path(new Path(fs.base(), ArchiveSettings.IN_PROGRESS_DIR), key.directory());
     Path finalDir = new Path(fs.base(), key.directory());
     try {
-      // A name is taken only if this writer abandoned a file of the same period (a failed write): count up.
+      // A name is taken only if this writer abandoned a file of the same period (a failed write):
+      // count up.
       for (int attempt = 0; ; attempt++) {
         String name = stem + (attempt == 0 ? "" : "-" + attempt) + format.extension();
         Path inProgress = new Path(inProgressDir, name);
@@ -168,7 +195,8 @@ final class RollingWriter<T> {
         if (fs.fs().exists(inProgress) || fs.fs().exists(finalPath)) {
           continue;
         }
-        return RollingFile.create(fs, format, inProgress, finalPath, key.periodStart() + rollMillis);
+        return RollingFile.create(
+            fs, format, inProgress, finalPath, key.periodStart() + rollMillis);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("archive: creating a file in " + inProgressDir, e);

@@ -11,12 +11,12 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Appends each element to its directory's current file in this JVM's {@link RollingWriter} and, at
- * {@code @FinishBundle}, makes the bundle's files durable: the bundle commits (and FlumeIO acks Flume, after the
- * checkpoint is finalized) only once its events are on disk. No shuffle, no state: the cost per element is one
- * Avro append, whatever is already in the file.
+ * {@code @FinishBundle}, makes the bundle's files durable: the bundle commits (and FlumeIO acks
+ * Flume, after the checkpoint is finalized) only once its events are on disk. No shuffle, no state:
+ * the cost per element is one Avro append, whatever is already in the file.
  *
- * <p>A bundle that fails after some appends is retried by the runner and appends those elements again: the archive
- * is at least once, and {@code eventId} identifies the duplicates.
+ * <p>A bundle that fails after some appends is retried by the runner and appends those elements
+ * again: the archive is at least once, and {@code eventId} identifies the duplicates.
  */
 final class WriteRollingFilesFn<T> extends DoFn<T, Void> {
   private static final long serialVersionUID = 1L;
@@ -28,7 +28,10 @@ final class WriteRollingFilesFn<T> extends DoFn<T, Void> {
   private transient RollingWriter<T> writer;
   private transient Set<RollingFile<T>> bundleFiles;
 
-  WriteRollingFilesFn(ArchiveSettings settings, String prefix, FileFormat<T> format,
+  WriteRollingFilesFn(
+      ArchiveSettings settings,
+      String prefix,
+      FileFormat<T> format,
       SerializableFunction<T, String> directoryOf) {
     this.settings = settings;
     this.prefix = prefix;
@@ -38,9 +41,12 @@ final class WriteRollingFilesFn<T> extends DoFn<T, Void> {
 
   @StartBundle
   public void startBundle(StartBundleContext c) {
-    // Looked up per bundle (a map lookup), not kept from @Setup: the writer outlives instances, and a test or a
+    // Looked up per bundle (a map lookup), not kept from @Setup: the writer outlives instances, and
+    // a test or a
     // bounded run may have closed it (RollingWriters.closeAll) while this instance stayed cached.
-    writer = RollingWriters.get(settings, prefix, format, directoryOf, hadoopConfiguration(c.getPipelineOptions()));
+    writer =
+        RollingWriters.get(
+            settings, prefix, format, directoryOf, hadoopConfiguration(c.getPipelineOptions()));
     bundleFiles = new HashSet<>();
   }
 
@@ -57,8 +63,9 @@ final class WriteRollingFilesFn<T> extends DoFn<T, Void> {
   }
 
   /**
-   * Rolls only what is due: the files belong to the JVM, not to this instance (the SparkRunner tears instances down
-   * after every micro-batch task), so rolling everything here would publish a file per micro-batch.
+   * Rolls only what is due: the files belong to the JVM, not to this instance (the SparkRunner
+   * tears instances down after every micro-batch task), so rolling everything here would publish a
+   * file per micro-batch.
    */
   @Teardown
   public void teardown() {

@@ -17,16 +17,22 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * What an archive directory holds, read back the way a downstream reader would: the final files (relative path ->
- * events or lines) and, separately, whatever sits under {@code _inprogress/}.
+ * What an archive directory holds, read back the way a downstream reader would: the final files
+ * (relative path -> events or lines) and, separately, whatever sits under {@code _inprogress/}.
  */
 public final class ArchiveContents {
-  /** Final Avro files: relative path (e.g. {@code year=.../hour=10/events-...avro}) -> events in file order. */
+  /**
+   * Final Avro files: relative path (e.g. {@code year=.../hour=10/events-...avro}) -> events in
+   * file order.
+   */
   public final Map<String, List<ClickEvent>> avroFiles = new TreeMap<>();
+
   /** Final JSON-lines files: relative path -> lines. */
   public final Map<String, List<String>> jsonFiles = new TreeMap<>();
+
   /** Files under _inprogress/, relative to the base. */
   public final List<String> inProgress = new ArrayList<>();
+
   /** Anything else (e.g. .crc side files, temporary names). */
   public final List<String> strays = new ArrayList<>();
 
@@ -48,7 +54,8 @@ public final class ArchiveContents {
       } else if (rel.endsWith(".avro")) {
         c.avroFiles.put(rel, readAvro(fs, path));
       } else if (rel.endsWith(".json")) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
           c.jsonFiles.put(rel, r.lines().toList());
         }
       } else {
@@ -61,7 +68,8 @@ public final class ArchiveContents {
   /** Every record of an Avro file, also of an in-progress one (its complete, synced blocks). */
   public static List<ClickEvent> readAvro(FileSystem fs, Path path) throws IOException {
     List<ClickEvent> events = new ArrayList<>();
-    try (DataFileStream<ClickEvent> in = new DataFileStream<>(fs.open(path), new SpecificDatumReader<>(ClickEvent.class))) {
+    try (DataFileStream<ClickEvent> in =
+        new DataFileStream<>(fs.open(path), new SpecificDatumReader<>(ClickEvent.class))) {
       in.forEach(events::add);
     }
     return events;

@@ -33,11 +33,13 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The rolling writer on the local file system with an injected clock: nothing is visible under a final name before
- * its roll, one file per partition per roll period, durable after sync, retries lose nothing, orphans are recovered.
+ * The rolling writer on the local file system with an injected clock: nothing is visible under a
+ * final name before its roll, one file per partition per roll period, durable after sync, retries
+ * lose nothing, orphans are recovered.
  */
 public class RollingWriterTest {
   private static final long ROLL = 60_000;
+
   /** Some minute boundary, so that the period arithmetic is plain to read. */
   private static final long T0 = 1_700_000_040_000L;
 
@@ -65,8 +67,14 @@ public class RollingWriterTest {
     ArchiveFileSystem afs = ArchiveFileSystem.open(base, new Configuration());
     opened.add(afs);
     ArchiveSettings settings = ArchiveSettings.of(base).withRollInterval(Duration.millis(ROLL));
-    return new RollingWriter<>(afs, settings, "events", AvroFormat.of(ClickEvent.class),
-        e -> WriteArchive.partition(e.getEventTime()), writerId, clock::get);
+    return new RollingWriter<>(
+        afs,
+        settings,
+        "events",
+        AvroFormat.of(ClickEvent.class),
+        e -> WriteArchive.partition(e.getEventTime()),
+        writerId,
+        clock::get);
   }
 
   private static List<ClickEvent> events(int n, long seed) {
@@ -89,14 +97,18 @@ public class RollingWriterTest {
   }
 
   @Test
-  public void filesAppearUnderFinalNamesOnlyWhenRolledAndEachFileIsInItsPartition() throws IOException {
+  public void filesAppearUnderFinalNamesOnlyWhenRolledAndEachFileIsInItsPartition()
+      throws IOException {
     RollingWriter<ClickEvent> w = writer("w1");
     List<ClickEvent> sent = events(300, 1);
     bundle(w, sent);
 
     ArchiveContents before = contents();
     assertThat("nothing final before the roll", before.avroFiles.keySet(), empty());
-    assertThat("3 hours of events: at least 3 partitions open", before.inProgress.size(), org.hamcrest.Matchers.greaterThan(2));
+    assertThat(
+        "3 hours of events: at least 3 partitions open",
+        before.inProgress.size(),
+        org.hamcrest.Matchers.greaterThan(2));
 
     clock.set(T0 + ROLL - 1);
     assertEquals("the period has not ended", 0, w.rollDue());
@@ -109,10 +121,17 @@ public class RollingWriterTest {
     assertThat(after.strays, empty());
     assertEquals(ids(sent), ids(after.events()));
     assertEquals(sent.size(), after.events().size());
-    after.avroFiles.forEach((path, events) -> {
-      assertTrue(path, path.matches("year=\\d{4}/month=\\d\\d/day=\\d\\d/hour=\\d\\d/events-w1-\\d{8}T\\d{6}\\.\\d{3}Z\\.avro"));
-      events.forEach(e -> assertEquals(WriteArchive.partition(e.getEventTime()), ArchiveContents.directoryOf(path)));
-    });
+    after.avroFiles.forEach(
+        (path, events) -> {
+          assertTrue(
+              path,
+              path.matches(
+                  "year=\\d{4}/month=\\d\\d/day=\\d\\d/hour=\\d\\d/events-w1-\\d{8}T\\d{6}\\.\\d{3}Z\\.avro"));
+          events.forEach(
+              e ->
+                  assertEquals(
+                      WriteArchive.partition(e.getEventTime()), ArchiveContents.directoryOf(path)));
+        });
   }
 
   @Test
@@ -124,7 +143,8 @@ public class RollingWriterTest {
       bundle(w, sent.subList(i, i + 10));
       w.rollDue();
     }
-    long partitions = sent.stream().map(e -> WriteArchive.partition(e.getEventTime())).distinct().count();
+    long partitions =
+        sent.stream().map(e -> WriteArchive.partition(e.getEventTime())).distinct().count();
     assertEquals(partitions, w.openFiles());
     clock.set(T0 + ROLL);
     w.rollDue();
@@ -160,7 +180,8 @@ public class RollingWriterTest {
     RollingWriter<ClickEvent> w = writer("w1");
     List<ClickEvent> sent = events(200, 4);
     bundle(w, sent.subList(0, 100));
-    // the second bundle appends half its events, then fails before @FinishBundle: the runner retries all of it
+    // the second bundle appends half its events, then fails before @FinishBundle: the runner
+    // retries all of it
     sent.subList(100, 150).forEach(w::append);
     bundle(w, sent.subList(100, 200));
     clock.set(T0 + ROLL);
@@ -179,11 +200,13 @@ public class RollingWriterTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       List<ClickEvent> part = sent.subList(t * 500, (t + 1) * 500);
-      done.add(pool.submit(() -> {
-        for (int i = 0; i < part.size(); i += 25) {
-          bundle(w, part.subList(i, i + 25));
-        }
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < part.size(); i += 25) {
+                  bundle(w, part.subList(i, i + 25));
+                }
+              }));
     }
     // a roller running concurrently, as the daemon does, publishing files mid-stream
     for (int i = 1; i <= 5; i++) {
@@ -204,9 +227,13 @@ public class RollingWriterTest {
   public void anOrphanOfACrashedWriterIsPublishedWithItsSyncedBlocks() throws IOException {
     RollingWriter<ClickEvent> crashed = writer("dead");
     List<ClickEvent> sent = events(300, 6);
-    List<ClickEvent> oneHour = sent.stream()
-        .filter(e -> WriteArchive.partition(e.getEventTime()).equals(WriteArchive.partition(sent.get(0).getEventTime())))
-        .toList();
+    List<ClickEvent> oneHour =
+        sent.stream()
+            .filter(
+                e ->
+                    WriteArchive.partition(e.getEventTime())
+                        .equals(WriteArchive.partition(sent.get(0).getEventTime())))
+            .toList();
     bundle(crashed, oneHour.subList(0, oneHour.size() / 2));
     bundle(crashed, oneHour.subList(oneHour.size() / 2, oneHour.size()));
     // the crash: half a block written after the last sync, never completed
@@ -231,7 +258,9 @@ public class RollingWriterTest {
 
   @Test
   public void anOrphanWithoutACompleteBlockIsDeleted() throws IOException {
-    java.nio.file.Path dir = java.nio.file.Path.of(base, ArchiveSettings.IN_PROGRESS_DIR, "year=2014/month=04/day=01/hour=10");
+    java.nio.file.Path dir =
+        java.nio.file.Path.of(
+            base, ArchiveSettings.IN_PROGRESS_DIR, "year=2014/month=04/day=01/hour=10");
     Files.createDirectories(dir);
     Files.write(dir.resolve("events-dead-20140401T100000.000Z.avro"), new byte[] {'O', 'b', 'j'});
     RollingWriter<ClickEvent> survivor = writer("live");
@@ -246,8 +275,15 @@ public class RollingWriterTest {
   public void deadLetterLinesRecoverUpToTheLastCompleteLine() throws IOException {
     ArchiveFileSystem afs = ArchiveFileSystem.open(base, new Configuration());
     opened.add(afs);
-    RollingWriter<String> letters = new RollingWriter<>(afs, ArchiveSettings.of(base).withRollInterval(Duration.millis(ROLL)),
-        "deadletters", JsonLinesFormat.of(s -> s), s -> "_deadletter", "dead", clock::get);
+    RollingWriter<String> letters =
+        new RollingWriter<>(
+            afs,
+            ArchiveSettings.of(base).withRollInterval(Duration.millis(ROLL)),
+            "deadletters",
+            JsonLinesFormat.of(s -> s),
+            s -> "_deadletter",
+            "dead",
+            clock::get);
     Set<RollingFile<String>> files = new HashSet<>();
     files.add(letters.append("{\"reason\":\"A\"}"));
     files.add(letters.append("{\"reason\":\"B\"}"));
@@ -255,25 +291,40 @@ public class RollingWriterTest {
     java.nio.file.Path orphan = java.nio.file.Path.of(base, contents().inProgress.get(0));
     Files.writeString(orphan, "{\"reason\":\"C", StandardOpenOption.APPEND);
 
-    RollingWriter<String> survivor = new RollingWriter<>(afs, ArchiveSettings.of(base).withRollInterval(Duration.millis(ROLL)),
-        "deadletters", JsonLinesFormat.of(s -> s), s -> "_deadletter", "live", clock::get);
+    RollingWriter<String> survivor =
+        new RollingWriter<>(
+            afs,
+            ArchiveSettings.of(base).withRollInterval(Duration.millis(ROLL)),
+            "deadletters",
+            JsonLinesFormat.of(s -> s),
+            s -> "_deadletter",
+            "live",
+            clock::get);
     clock.set(System.currentTimeMillis() + 3 * ROLL + 1);
     assertEquals(1, survivor.recoverOrphans());
     ArchiveContents c = contents();
     assertThat(c.inProgress, empty());
-    assertEquals(List.of(List.of("{\"reason\":\"A\"}", "{\"reason\":\"B\"}")), List.copyOf(c.jsonFiles.values()));
+    assertEquals(
+        List.of(List.of("{\"reason\":\"A\"}", "{\"reason\":\"B\"}")),
+        List.copyOf(c.jsonFiles.values()));
     assertTrue(c.jsonFiles.keySet().iterator().next().startsWith("_deadletter/deadletters-dead-"));
   }
 
   @Test
   public void settingsNameTheBadValue() {
-    IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class,
-        () -> ArchiveSettings.of(base).withRollInterval(Duration.ZERO).validate());
+    IllegalArgumentException e =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class,
+            () -> ArchiveSettings.of(base).withRollInterval(Duration.ZERO).validate());
     assertTrue(e.getMessage(), e.getMessage().contains("--archiveRollInterval=PT0S"));
-    e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ArchiveSettings.of(" ").validate());
+    e =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class, () -> ArchiveSettings.of(" ").validate());
     assertTrue(e.getMessage(), e.getMessage().contains("--archivePath"));
-    e = org.junit.Assert.assertThrows(IllegalArgumentException.class,
-        () -> ArchiveSettings.of(base).withOrphanAge(Duration.standardSeconds(30)).validate());
+    e =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class,
+            () -> ArchiveSettings.of(base).withOrphanAge(Duration.standardSeconds(30)).validate());
     assertTrue(e.getMessage(), e.getMessage().contains("PT30S"));
   }
 }

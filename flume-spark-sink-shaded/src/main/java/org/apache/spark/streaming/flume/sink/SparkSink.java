@@ -37,17 +37,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces Spark 2.4.8's {@code SparkSink} (same configuration, same protocol, same {@code SparkAvroCallbackHandler}
- * and {@code TransactionProcessor}); the shade build drops the original class and relocates this one to
- * {@code io.clicktrends.shaded.sparksink.SparkSink}.
+ * Replaces Spark 2.4.8's {@code SparkSink} (same configuration, same protocol, same {@code
+ * SparkAvroCallbackHandler} and {@code TransactionProcessor}); the shade build drops the original
+ * class and relocates this one to {@code io.clicktrends.shaded.sparksink.SparkSink}.
  *
- * <p>The one change: Spark builds {@code new NettyServer(responder, addr)}, which runs every request on the Netty 3
- * I/O worker thread that owns the connection. {@code getEventBatch} blocks until the channel has events (it long-polls
- * without end on an empty channel), so a parked poll froze its worker and with it every other connection that worker
- * serves (2 x cores workers, connections assigned round-robin): an ack, a nack or a new connection's handshake could
- * wait until the next event arrived. Here requests run on an {@link ExecutionHandler} over a cached thread pool, so a
- * parked poll holds one pool thread and nothing else. Requests of one connection may then run concurrently; the Avro
- * client matches answers to calls by serial number, so that is safe.
+ * <p>The one change: Spark builds {@code new NettyServer(responder, addr)}, which runs every
+ * request on the Netty 3 I/O worker thread that owns the connection. {@code getEventBatch} blocks
+ * until the channel has events (it long-polls without end on an empty channel), so a parked poll
+ * froze its worker and with it every other connection that worker serves (2 x cores workers,
+ * connections assigned round-robin): an ack, a nack or a new connection's handshake could wait
+ * until the next event arrived. Here requests run on an {@link ExecutionHandler} over a cached
+ * thread pool, so a parked poll holds one pool thread and nothing else. Requests of one connection
+ * may then run concurrently; the Avro client matches answers to calls by serial number, so that is
+ * safe.
  */
 public class SparkSink extends AbstractSink implements Configurable {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSink.class);
@@ -74,21 +76,38 @@ public class SparkSink extends AbstractSink implements Configurable {
     poolSize = ctx.getInteger("threads", 10);
     transactionTimeout = ctx.getInteger("timeout", 60);
     backOffInterval = ctx.getInteger("backoffInterval", 200);
-    LOG.info("Configured Spark Sink with hostname: {}, port: {}, poolSize: {}, transactionTimeout: {}, "
-        + "backoffInterval: {}", hostname, port, poolSize, transactionTimeout, backOffInterval);
+    LOG.info(
+        "Configured Spark Sink with hostname: {}, port: {}, poolSize: {}, transactionTimeout: {}, "
+            + "backoffInterval: {}",
+        hostname,
+        port,
+        poolSize,
+        transactionTimeout,
+        backOffInterval);
   }
 
   @Override
   public synchronized void start() {
-    LOG.info("Starting Spark Sink {} on {}:{} (pool size {}, transaction timeout {} s, requests off the I/O threads)",
-        getName(), hostname, port, poolSize, transactionTimeout);
-    handler = new SparkAvroCallbackHandler(poolSize, getChannel(), transactionTimeout, backOffInterval);
+    LOG.info(
+        "Starting Spark Sink {} on {}:{} (pool size {}, transaction timeout {} s, requests off the I/O threads)",
+        getName(),
+        hostname,
+        port,
+        poolSize,
+        transactionTimeout);
+    handler =
+        new SparkAvroCallbackHandler(poolSize, getChannel(), transactionTimeout, backOffInterval);
     SpecificResponder responder = new SpecificResponder(SparkFlumeProtocol.class, handler);
-    requestExecutor = Executors.newCachedThreadPool(daemonThreads("SparkSink " + getName() + " request"));
-    server = new NettyServer(responder, new InetSocketAddress(hostname, port),
-        new NioServerSocketChannelFactory(Executors.newCachedThreadPool(daemonThreads("SparkSink boss")),
-            Executors.newCachedThreadPool(daemonThreads("SparkSink I/O"))),
-        new ExecutionHandler(requestExecutor));
+    requestExecutor =
+        Executors.newCachedThreadPool(daemonThreads("SparkSink " + getName() + " request"));
+    server =
+        new NettyServer(
+            responder,
+            new InetSocketAddress(hostname, port),
+            new NioServerSocketChannelFactory(
+                Executors.newCachedThreadPool(daemonThreads("SparkSink boss")),
+                Executors.newCachedThreadPool(daemonThreads("SparkSink I/O"))),
+            new ExecutionHandler(requestExecutor));
     server.start();
     super.start();
   }
@@ -114,7 +133,10 @@ public class SparkSink extends AbstractSink implements Configurable {
     super.stop();
   }
 
-  /** Like Spark's: the work happens in the Avro server, so park the SinkRunner thread until the sink stops. */
+  /**
+   * Like Spark's: the work happens in the Avro server, so park the SinkRunner thread until the sink
+   * stops.
+   */
   @Override
   public Status process() {
     try {
