@@ -4,10 +4,10 @@ import io.clicktrends.schema.RisingItem;
 import java.util.Comparator;
 
 /**
- * The rising-trend rule (issue 13): a key with count c in the window {@code [e-S, e)} and b in the
- * previous window {@code [e-2S, e-S)} is listed when {@code c >= minCount} and {@code c > b},
- * scored {@code (c - b) / sqrt(c + b)} (the change in units of its Poisson standard deviation, a
- * double), ranked by score descending, then key ascending in UTF-8 byte order ({@link KeyOrder}).
+ * The rising-trend rule: a key with count c in the window {@code [e-S, e)} and b in the previous
+ * window {@code [e-2S, e-S)} is listed when {@code c >= minCount} and {@code c > b}, scored {@code
+ * (c - b) / sqrt(c + b)} (the change in units of its Poisson standard deviation, a double), ranked
+ * by score descending, then key ascending in UTF-8 byte order ({@link KeyOrder}).
  */
 public final class RisingScore {
   private RisingScore() {}

@@ -127,7 +127,7 @@ public final class TrendConfig implements Serializable {
    * This configuration with rising trends too: per dimension and window {@code [e-S, e)}, the K
    * keys with the highest score {@code (c - b) / sqrt(c + b)} among those with {@code c >=
    * minCount} and {@code c > b}, where c is the key's count in the window and b its count in the
-   * previous window {@code [e-2S, e-S)} (issue 13; {@link RisingScore}).
+   * previous window {@code [e-2S, e-S)} ({@link RisingScore}).
    *
    * @param minCount the least count c a key needs in the window to be listed, at least 1 ({@code
    *     --risingMinCount})
