@@ -1,6 +1,7 @@
 package io.clicktrends.bench;
 
 import io.clicktrends.pipeline.Durations;
+import io.clicktrends.schema.AmqpDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -129,7 +130,7 @@ final class LiveOptions {
       description =
           "The broker to read trends from and publish to; if nothing answers, an"
               + " embedded broker is started (under CI=true: an error). Default: ${DEFAULT-VALUE}.")
-  String amqp = "amqp://guest:guest@127.0.0.1:5672";
+  String amqp = AmqpDefaults.DEFAULT_URI;
 
   @Option(
       names = "--exchange",

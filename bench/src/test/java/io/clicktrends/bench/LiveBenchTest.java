@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.clicktrends.broker.AmqpBrokerResolver;
+import io.clicktrends.schema.AmqpDefaults;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -24,7 +25,7 @@ public class LiveBenchTest {
   public static void resolveBroker() {
     broker =
         AmqpBrokerResolver.resolve(
-            System.getProperty("clicktrends.amqpUri", AmqpBrokerResolver.DEFAULT_URI));
+            System.getProperty("clicktrends.amqpUri", AmqpDefaults.DEFAULT_URI));
     System.err.println("LiveBenchTest: " + broker);
   }
 

@@ -2,6 +2,7 @@ package io.clicktrends.broker;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.clicktrends.schema.AmqpDefaults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,12 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmqpBrokerResolver {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpBrokerResolver.class);
-  public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672";
 
   private AmqpBrokerResolver() {}
 
   public static ResolvedBroker resolve() {
-    return resolve(DEFAULT_URI);
+    return resolve(AmqpDefaults.DEFAULT_URI);
   }
 
   public static ResolvedBroker resolve(String uri) {
@@ -40,7 +40,7 @@ public final class AmqpBrokerResolver {
     int port = parsed.getPort() == -1 ? 5672 : parsed.getPort();
     String failure = probe(uri);
     if (failure == null) {
-      LOG.info("using the AMQP broker at {}", AmqpUris.mask(uri));
+      LOG.info("using the AMQP broker at {}", AmqpDefaults.mask(uri));
       return new ResolvedBroker(uri, null);
     }
     if ("true".equalsIgnoreCase(env.getOrDefault("CI", ""))) {
@@ -72,7 +72,7 @@ public final class AmqpBrokerResolver {
     try {
       factory.setUri(uri);
     } catch (Exception e) {
-      throw new IllegalArgumentException("not an AMQP URI: " + AmqpUris.mask(uri), e);
+      throw new IllegalArgumentException("not an AMQP URI: " + AmqpDefaults.mask(uri), e);
     }
     factory.setConnectionTimeout(1000);
     factory.setHandshakeTimeout(2000);
@@ -120,7 +120,7 @@ public final class AmqpBrokerResolver {
 
     @Override
     public String toString() {
-      return (isEmbedded() ? "embedded broker at " : "broker at ") + AmqpUris.mask(uri);
+      return (isEmbedded() ? "embedded broker at " : "broker at ") + AmqpDefaults.mask(uri);
     }
   }
 }

@@ -11,6 +11,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import io.clicktrends.schema.AmqpDefaults;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.Test;
@@ -72,8 +73,8 @@ public class EmbeddedAmqpBrokerTest {
 
   @Test
   public void masksCredentials() {
-    assertThat(AmqpUris.mask("amqp://user:s3cret@h:5672/vh"), equalTo("amqp://***@h:5672/vh"));
-    assertThat(AmqpUris.mask("amqp://h:5672"), equalTo("amqp://h:5672"));
-    assertThat(AmqpUris.mask("amqp://u:p@ss@h"), not(containsString("p@ss")));
+    assertThat(AmqpDefaults.mask("amqp://user:s3cret@h:5672/vh"), equalTo("amqp://***@h:5672/vh"));
+    assertThat(AmqpDefaults.mask("amqp://h:5672"), equalTo("amqp://h:5672"));
+    assertThat(AmqpDefaults.mask("amqp://u:p@ss@h"), not(containsString("p@ss")));
   }
 }

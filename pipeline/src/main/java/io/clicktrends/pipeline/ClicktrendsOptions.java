@@ -1,5 +1,6 @@
 package io.clicktrends.pipeline;
 
+import io.clicktrends.schema.AmqpDefaults;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
@@ -40,14 +41,14 @@ public interface ClicktrendsOptions extends TrendOptions {
 
   @Description(
       "RabbitMQ to publish trends to; 'none' to not publish. Credentials are never logged.")
-  @Default.String("amqp://guest:guest@127.0.0.1:5672")
+  @Default.String(AmqpDefaults.DEFAULT_URI)
   String getRabbitmqUri();
 
   void setRabbitmqUri(String value);
 
   @Description(
       "The durable topic exchange trends are published to (routing key trend.<dimension>).")
-  @Default.String("clicktrends.trends")
+  @Default.String(AmqpDefaults.DEFAULT_EXCHANGE)
   String getExchange();
 
   void setExchange(String value);

@@ -9,12 +9,12 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import io.clicktrends.broker.AmqpBrokerResolver;
 import io.clicktrends.flume.agent.FlumeAgent;
-import io.clicktrends.io.rabbitmq.RabbitMqTrendIO;
 import io.clicktrends.pipeline.ClicktrendsOptions;
 import io.clicktrends.pipeline.ClicktrendsPipeline;
 import io.clicktrends.pipeline.ReferenceComputation;
 import io.clicktrends.pipeline.TrendConfig;
 import io.clicktrends.pipeline.TrendText;
+import io.clicktrends.schema.AmqpDefaults;
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.ClickEventJson;
 import io.clicktrends.schema.EventType;
@@ -157,7 +157,7 @@ public class SparkStreamingIT {
                 .build()
                 .start();
         AmqpBrokerResolver.ResolvedBroker broker =
-            AmqpBrokerResolver.resolve(RabbitMqTrendIO.DEFAULT_URI)) {
+            AmqpBrokerResolver.resolve(AmqpDefaults.DEFAULT_URI)) {
       log(
           t0,
           "agent up at "
@@ -339,9 +339,14 @@ public class SparkStreamingIT {
     return out;
   }
 
-  /** A window id ({@code dimension start/end}, see TrendText) ends by {@code until}. */
+  /**
+   * A window id ({@code dimension start/end}, with {@code " rising"} after a rising trend's; see
+   * TrendText) ends by {@code until}.
+   */
   private static boolean endsBy(String windowId, Instant until) {
-    return !Instant.parse(windowId.substring(windowId.lastIndexOf('/') + 1)).isAfter(until);
+    String end = windowId.substring(windowId.lastIndexOf('/') + 1);
+    int space = end.indexOf(' ');
+    return !Instant.parse(space < 0 ? end : end.substring(0, space)).isAfter(until);
   }
 
   private static String diff(Map<String, String> expected, Map<String, String> actual) {

@@ -48,9 +48,7 @@ public class TrendCheck {
         ReferenceComputation.compute(arrivals, config, ReferenceComputation.Cut.FINAL);
     // window ids end with "<start>/<end>" in ISO-8601 UTC, which sorts as time does
     List<String> byEnd = new ArrayList<>(all.keySet());
-    byEnd.sort(
-        Comparator.comparing((String id) -> id.substring(id.lastIndexOf('/') + 1))
-            .thenComparing(id -> id));
+    byEnd.sort(Comparator.comparing((String id) -> end(id)).thenComparing(id -> id));
     String lastEnd = end(byEnd.get(Math.min(n, byEnd.size()) - 1));
     TreeMap<String, String> expected = new TreeMap<>();
     for (String id : byEnd) {
@@ -90,8 +88,14 @@ public class TrendCheck {
     }
   }
 
+  /**
+   * The window's end in a window id, {@code dimension start/end} with {@code " rising"} after a
+   * rising one's.
+   */
   private static String end(String windowId) {
-    return windowId.substring(windowId.lastIndexOf('/') + 1);
+    String end = windowId.substring(windowId.lastIndexOf('/') + 1);
+    int space = end.indexOf(' ');
+    return space < 0 ? end : end.substring(0, space);
   }
 
   private static String diff(Map<String, String> expected, Map<String, String> actual) {

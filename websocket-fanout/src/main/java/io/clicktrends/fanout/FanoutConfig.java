@@ -1,5 +1,6 @@
 package io.clicktrends.fanout;
 
+import io.clicktrends.schema.AmqpDefaults;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ public final class FanoutConfig {
     return new FanoutConfig(
         8080,
         "127.0.0.1",
-        "amqp://guest:guest@127.0.0.1:5672",
-        "clicktrends.trends",
+        AmqpDefaults.DEFAULT_URI,
+        AmqpDefaults.DEFAULT_EXCHANGE,
         Set.of(),
         256,
         30,
@@ -144,7 +145,7 @@ public final class FanoutConfig {
   public FanoutConfig withRabbitmqUri(String uri) {
     if (!uri.startsWith("amqp://") && !uri.startsWith("amqps://")) {
       throw new IllegalArgumentException(
-          "--rabbitmqUri must start with amqp:// or amqps://, got " + AmqpUris.mask(uri));
+          "--rabbitmqUri must start with amqp:// or amqps://, got " + AmqpDefaults.mask(uri));
     }
     return new FanoutConfig(
         port,
@@ -319,7 +320,7 @@ public final class FanoutConfig {
         + " bindHost="
         + bindHost
         + " rabbitmqUri="
-        + AmqpUris.mask(rabbitmqUri)
+        + AmqpDefaults.mask(rabbitmqUri)
         + " exchange="
         + exchange
         + " allowedOrigins="

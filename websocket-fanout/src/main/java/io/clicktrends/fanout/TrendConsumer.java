@@ -8,6 +8,7 @@ import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoverableConnection;
 import com.rabbitmq.client.RecoveryListener;
+import io.clicktrends.schema.AmqpDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,7 +73,7 @@ final class TrendConsumer implements AutoCloseable {
       try {
         f.setUri(uri);
       } catch (Exception e) {
-        throw new IllegalArgumentException("invalid --rabbitmqUri " + AmqpUris.mask(uri));
+        throw new IllegalArgumentException("invalid --rabbitmqUri " + AmqpDefaults.mask(uri));
       }
       f.setAutomaticRecoveryEnabled(true);
       f.setTopologyRecoveryEnabled(true);
@@ -96,7 +97,7 @@ final class TrendConsumer implements AutoCloseable {
       connection = c;
       LOG.info(
           "consuming trends from {} exchange {} through queue {} ({})",
-          AmqpUris.mask(uri),
+          AmqpDefaults.mask(uri),
           exchange,
           queue,
           BINDING);
@@ -110,7 +111,7 @@ final class TrendConsumer implements AutoCloseable {
       closeQuietly(c);
       LOG.warn(
           "RabbitMQ at {} not reachable or refused the set-up ({}); retrying in 1 s",
-          AmqpUris.mask(uri),
+          AmqpDefaults.mask(uri),
           e.toString());
       if (!closed) {
         scheduler.schedule(this::connect, 1, TimeUnit.SECONDS);
@@ -134,7 +135,7 @@ final class TrendConsumer implements AutoCloseable {
         new RecoveryListener() {
           @Override
           public void handleRecoveryStarted(Recoverable r) {
-            LOG.warn("lost the connection to RabbitMQ at {}; reconnecting", AmqpUris.mask(uri));
+            LOG.warn("lost the connection to RabbitMQ at {}; reconnecting", AmqpDefaults.mask(uri));
           }
 
           @Override
@@ -142,7 +143,7 @@ final class TrendConsumer implements AutoCloseable {
             metrics.brokerRecoveries.inc();
             LOG.info(
                 "reconnected to RabbitMQ at {}; exchange, queue, binding and consumer re-declared",
-                AmqpUris.mask(uri));
+                AmqpDefaults.mask(uri));
           }
         });
     if (c instanceof com.rabbitmq.client.impl.recovery.AutorecoveringConnection arc) {

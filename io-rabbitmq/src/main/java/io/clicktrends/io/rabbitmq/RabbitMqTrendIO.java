@@ -1,5 +1,6 @@
 package io.clicktrends.io.rabbitmq;
 
+import io.clicktrends.schema.AmqpDefaults;
 import io.clicktrends.schema.Trend;
 import java.time.Duration;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -16,17 +17,15 @@ import org.apache.beam.sdk.values.PDone;
  * trends.apply(RabbitMqTrendIO.write().withUri(options.getRabbitmqUri()));
  * }</pre>
  *
- * <p>Each trend goes to a durable topic exchange (default {@value #DEFAULT_EXCHANGE}) with routing
- * key {@code trend.<dimension>} (a count trend) or {@code trend.<dimension>.rising} (a rising
- * trend), persistent delivery, {@code content-type: application/json} and {@code message-id} {@code
- * <dimension>/<windowEnd millis>/<timing>/<pane index>} (with {@code /rising} appended for a rising
- * trend, {@link io.clicktrends.schema.TrendJson#messageId}). A bundle finishes only when the broker
- * confirmed all its messages; it retries for {@link Write#withRetryFor} (a broker restart), then
- * fails and the runner retries it (at-least-once; consumers drop duplicates by message id).
+ * <p>Each trend goes to a durable topic exchange (default {@value AmqpDefaults#DEFAULT_EXCHANGE})
+ * with routing key {@code trend.<dimension>} (a count trend) or {@code trend.<dimension>.rising} (a
+ * rising trend), persistent delivery, {@code content-type: application/json} and {@code message-id}
+ * {@code <dimension>/<windowEnd millis>/<timing>/<pane index>} (with {@code /rising} appended for a
+ * rising trend, {@link io.clicktrends.schema.TrendJson#messageId}). A bundle finishes only when the
+ * broker confirmed all its messages; it retries for {@link Write#withRetryFor} (a broker restart),
+ * then fails and the runner retries it (at-least-once; consumers drop duplicates by message id).
  */
 public final class RabbitMqTrendIO {
-  public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672";
-  public static final String DEFAULT_EXCHANGE = "clicktrends.trends";
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(2);
 
@@ -35,8 +34,8 @@ public final class RabbitMqTrendIO {
   public static Write write() {
     return new Write(
         new SinkConfig(
-            DEFAULT_URI,
-            DEFAULT_EXCHANGE,
+            AmqpDefaults.DEFAULT_URI,
+            AmqpDefaults.DEFAULT_EXCHANGE,
             true,
             false,
             DEFAULT_CONFIRM_TIMEOUT,
@@ -176,7 +175,7 @@ public final class RabbitMqTrendIO {
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder
-          .add(DisplayData.item("uri", Uris.mask(config.uri)))
+          .add(DisplayData.item("uri", AmqpDefaults.mask(config.uri)))
           .add(DisplayData.item("exchange", config.exchange))
           .add(DisplayData.item("failOnUnroutable", config.failOnUnroutable))
           .add(DisplayData.item("confirmTimeout", config.confirmTimeout.toString()))

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import io.clicktrends.schema.AmqpDefaults;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class SharedConnections {
     } catch (Exception e) {
       // the exception text would contain the URI with its password
       throw new IllegalArgumentException(
-          "invalid RabbitMQ URI " + Uris.mask(uri) + ": " + e.getClass().getSimpleName());
+          "invalid RabbitMQ URI " + AmqpDefaults.mask(uri) + ": " + e.getClass().getSimpleName());
     }
     return factory;
   }
@@ -83,24 +84,25 @@ final class SharedConnections {
     try {
       c = factory.newConnection("clicktrends-trend-sink");
     } catch (TimeoutException e) {
-      throw new IOException("timed out connecting to RabbitMQ at " + Uris.mask(uri), e);
+      throw new IOException("timed out connecting to RabbitMQ at " + AmqpDefaults.mask(uri), e);
     } catch (IOException e) {
-      throw new IOException("cannot connect to RabbitMQ at " + Uris.mask(uri) + ": " + e, e);
+      throw new IOException(
+          "cannot connect to RabbitMQ at " + AmqpDefaults.mask(uri) + ": " + e, e);
     }
     ((Recoverable) c)
         .addRecoveryListener(
             new RecoveryListener() {
               @Override
               public void handleRecovery(Recoverable r) {
-                LOG.info("trend sink: connection to {} recovered", Uris.mask(uri));
+                LOG.info("trend sink: connection to {} recovered", AmqpDefaults.mask(uri));
               }
 
               @Override
               public void handleRecoveryStarted(Recoverable r) {
-                LOG.warn("trend sink: connection to {} lost, reconnecting", Uris.mask(uri));
+                LOG.warn("trend sink: connection to {} lost, reconnecting", AmqpDefaults.mask(uri));
               }
             });
-    LOG.info("trend sink: connected to {}", Uris.mask(uri));
+    LOG.info("trend sink: connected to {}", AmqpDefaults.mask(uri));
     return c;
   }
 

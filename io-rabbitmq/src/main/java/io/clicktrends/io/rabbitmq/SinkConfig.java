@@ -1,5 +1,6 @@
 package io.clicktrends.io.rabbitmq;
 
+import io.clicktrends.schema.AmqpDefaults;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -37,7 +38,7 @@ final class SinkConfig implements Serializable {
   @Override
   public String toString() {
     return "uri="
-        + Uris.mask(uri)
+        + AmqpDefaults.mask(uri)
         + ", exchange="
         + exchange
         + ", declareExchange="

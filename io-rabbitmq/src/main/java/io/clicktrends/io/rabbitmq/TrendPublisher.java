@@ -5,6 +5,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
+import io.clicktrends.schema.AmqpDefaults;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendJson;
 import java.io.IOException;
@@ -141,7 +142,7 @@ final class TrendPublisher implements AutoCloseable {
           LOG.info(
               "RabbitMqTrendIO: {} trend(s) confirmed by {} on attempt {}",
               batch.size(),
-              Uris.mask(config.uri),
+              AmqpDefaults.mask(config.uri),
               attempt);
         }
         return;
@@ -153,7 +154,7 @@ final class TrendPublisher implements AutoCloseable {
             "RabbitMqTrendIO: publishing {} trend(s) to exchange {} at {} failed ({}); attempt {} in {} ms",
             batch.size(),
             config.exchange,
-            Uris.mask(config.uri),
+            AmqpDefaults.mask(config.uri),
             e.getMessage(),
             attempt + 1,
             backoff);
@@ -254,7 +255,7 @@ final class TrendPublisher implements AutoCloseable {
   private void failAttempt(Exception e) {
     synchronized (lock) {
       if (failure == null) {
-        failure = "publishing to " + Uris.mask(config.uri) + " failed: " + e;
+        failure = "publishing to " + AmqpDefaults.mask(config.uri) + " failed: " + e;
       }
       lock.notifyAll();
     }

@@ -13,6 +13,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.clicktrends.broker.AmqpBrokerResolver;
+import io.clicktrends.schema.AmqpDefaults;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendJson;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public class RabbitMqTrendIOTest {
     // -Dclicktrends.amqpUri=amqp://guest:guest@127.0.0.1:1 forces the embedded broker
     broker =
         AmqpBrokerResolver.resolve(
-            System.getProperty("clicktrends.amqpUri", AmqpBrokerResolver.DEFAULT_URI));
+            System.getProperty("clicktrends.amqpUri", AmqpDefaults.DEFAULT_URI));
     System.out.println("RabbitMqTrendIOTest runs against the " + broker);
     ConnectionFactory f = new ConnectionFactory();
     f.setUri(broker.uri());
