@@ -12,6 +12,7 @@ package io.clicktrends.yarnit;
 // <topK> <outFile> <readyFile> <jsonFile>
 // On SIGTERM it deletes the exchange (and with it the binding; the queue is exclusive).
 import com.rabbitmq.client.*;
+import io.clicktrends.schema.RisingItem;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendItem;
 import io.clicktrends.schema.TrendJson;
@@ -79,9 +80,22 @@ public class TrendWatch {
   /** The wire format (TrendJson) plus what every trend must satisfy (schemas/README.md). */
   static Trend check(String routingKey, String body, int topK) {
     Trend t = TrendJson.fromJson(body);
+    boolean rising = TrendJson.isRising(t);
     require(
-        routingKey.equals("trend." + t.getDimension()), "routing key does not match the dimension");
+        routingKey.equals("trend." + t.getDimension() + (rising ? ".rising" : "")),
+        "routing key does not match the dimension and kind");
     require(t.getWindowStart().isBefore(t.getWindowEnd()), "window is empty");
+    if (rising) { // a window where nothing rose has an empty rising trend
+      require(t.getItems().size() <= topK, "more than " + topK + " items");
+      double previousScore = Double.POSITIVE_INFINITY;
+      for (RisingItem item : t.getRising()) {
+        require(item.getCount() > item.getPrevious(), "a rising item did not rise");
+        require(item.getScore() <= previousScore, "scores not descending");
+        require(item.getCount() <= t.getTotal(), "an item counts more than the total");
+        previousScore = item.getScore();
+      }
+      return t;
+    }
     require(!t.getItems().isEmpty() && t.getItems().size() <= topK, "not 1 to " + topK + " items");
     long previous = Long.MAX_VALUE;
     for (TrendItem item : t.getItems()) {
