@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * The trend-engine benchmark. For each engine given, runs the seeded workload and prints
  *
  * <pre>
- * BENCH engine=incremental runner=direct events=100000 panes=60 items=10000 events_per_s=... wall_s=... peak_heap_mb=... output_sha256=...
+ * BENCH engine=incremental runner=direct events=100000 slices=60 items=10000 events_per_s=... wall_s=... peak_heap_mb=... output_sha256=...
  * </pre>
  *
  * where output_sha256 hashes the sorted lines {@code windowId + " " + content} of the last pane of
@@ -124,11 +124,11 @@ public final class Bench {
           "bench: engine=" + engine + " produced " + lines.size() + " (dimension, window) results");
       System.out.printf(
           Locale.ROOT,
-          "BENCH engine=%s runner=%s events=%d panes=%d items=%d events_per_s=%.0f wall_s=%.2f peak_heap_mb=%d output_sha256=%s%n",
+          "BENCH engine=%s runner=%s events=%d slices=%d items=%d events_per_s=%.0f wall_s=%.2f peak_heap_mb=%d output_sha256=%s%n",
           engine,
           runner,
           workload.events,
-          config.panesPerWindow(),
+          config.slicesPerWindow(),
           workload.items(),
           workload.events / wall,
           wall,

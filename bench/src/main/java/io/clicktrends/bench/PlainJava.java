@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The floor: one thread, the events in memory in event-time order, a pane's counts per dimension in
- * a hash map, and at each pane boundary every dimension's {@link SlidingTopK} (the ring of panes
- * with its running total and incremental ranking) moved forward one pane. No framework, no
+ * The floor: one thread, the events in memory in event-time order, a slice's counts per dimension
+ * in a hash map, and at each slice boundary every dimension's {@link SlidingTopK} (the ring of
+ * slices with its running total and incremental ranking) moved forward one slice. No framework, no
  * encoding. With rising trends on, the ring keeps the previous window and the score ranking too,
  * and each window gets its rising line.
  */
@@ -26,12 +26,12 @@ final class PlainJava {
    */
   static TreeMap<String, String> compute(List<ClickEvent> events, TrendConfig config) {
     long slide = config.windowSlide().getMillis();
-    int panes = config.panesPerWindow();
+    int slices = config.slicesPerWindow();
     Map<Dimension, SlidingTopK> rings = new EnumMap<>(Dimension.class);
     for (Dimension d : config.dimensions()) {
-      rings.put(d, new SlidingTopK(panes, 0, config.topK(), config.risingMinCount()));
+      rings.put(d, new SlidingTopK(slices, 0, config.topK(), config.risingMinCount()));
     }
-    Map<Dimension, Map<String, Long>> pane = new EnumMap<>(Dimension.class);
+    Map<Dimension, Map<String, Long>> slice = new EnumMap<>(Dimension.class);
     TreeMap<String, String> out = new TreeMap<>();
     long current = Long.MIN_VALUE;
     for (ClickEvent e : events) {
@@ -48,44 +48,44 @@ final class PlainJava {
         if (current != Long.MIN_VALUE) {
           if (p < current) {
             throw new IllegalArgumentException(
-                "plain-java needs events in event-time order; pane " + p + " after " + current);
+                "plain-java needs events in event-time order; slice " + p + " after " + current);
           }
-          flush(rings, pane, current, slide, panes, config.rising(), out);
+          flush(rings, slice, current, slide, slices, config.rising(), out);
         }
         current = p;
       }
-      pane.computeIfAbsent(d, x -> new HashMap<>()).merge(key, 1L, Long::sum);
+      slice.computeIfAbsent(d, x -> new HashMap<>()).merge(key, 1L, Long::sum);
     }
     if (current != Long.MIN_VALUE) {
-      flush(rings, pane, current, slide, panes, config.rising(), out);
-      long end = current + panes - 1;
+      flush(rings, slice, current, slide, slices, config.rising(), out);
+      long end = current + slices - 1;
       rings.forEach(
-          (d, ring) -> ring.advanceTo(end, emitter(d, slide, panes, config.rising(), out)));
+          (d, ring) -> ring.advanceTo(end, emitter(d, slide, slices, config.rising(), out)));
     }
     return out;
   }
 
   private static void flush(
       Map<Dimension, SlidingTopK> rings,
-      Map<Dimension, Map<String, Long>> pane,
+      Map<Dimension, Map<String, Long>> slice,
       long n,
       long slide,
-      int panes,
+      int slices,
       boolean rising,
       Map<String, String> out) {
     for (Map.Entry<Dimension, SlidingTopK> r : rings.entrySet()) {
-      Map<String, Long> counts = pane.remove(r.getKey());
+      Map<String, Long> counts = slice.remove(r.getKey());
       if (counts != null) {
-        r.getValue().addToPane(n, counts);
+        r.getValue().addToSlice(n, counts);
       }
-      r.getValue().advanceTo(n, emitter(r.getKey(), slide, panes, rising, out));
+      r.getValue().advanceTo(n, emitter(r.getKey(), slide, slices, rising, out));
     }
   }
 
   private static SlidingTopK.WindowConsumer emitter(
-      Dimension d, long slide, int panes, boolean rising, Map<String, String> out) {
+      Dimension d, long slide, int slices, boolean rising, Map<String, String> out) {
     return (last, result) -> {
-      long start = (last - panes + 1) * slide;
+      long start = (last - slices + 1) * slide;
       long end = (last + 1) * slide;
       out.put(
           TrendText.windowId(d.name(), start, end),

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The ground truth of a live run: exactly how many events of each dimension the agent accepted per
- * slide ("pane": {@code [k * slide, (k + 1) * slide)} of event time, epoch-aligned like the
+ * slide ("slice": {@code [k * slide, (k + 1) * slide)} of event time, epoch-aligned like the
  * pipeline's windows). A batch is added only after the agent acknowledged it ({@code appendBatch}
- * returned, or the HTTP source answered 2xx), so a window's true total is the sum of its panes
+ * returned, or the HTTP source answered 2xx), so a window's true total is the sum of its slices
  * here.
  *
  * <p>Thread-safe: senders add concurrently.
@@ -20,10 +20,10 @@ final class SentCounts {
   private final long slideMillis;
 
   /**
-   * dimension name (= the event type's name for the five default dimensions) -> pane start millis
+   * dimension name (= the event type's name for the five default dimensions) -> slice start millis
    * -> events.
    */
-  private final Map<String, ConcurrentSkipListMap<Long, LongAdder>> panes =
+  private final Map<String, ConcurrentSkipListMap<Long, LongAdder>> slices =
       new ConcurrentHashMap<>();
 
   private final LongAdder events = new LongAdder();
@@ -36,10 +36,10 @@ final class SentCounts {
   void addAccepted(List<ClickEvent> batch) {
     for (ClickEvent e : batch) {
       long t = e.getEventTime().toEpochMilli();
-      long pane = Math.floorDiv(t, slideMillis) * slideMillis;
-      panes
+      long slice = Math.floorDiv(t, slideMillis) * slideMillis;
+      slices
           .computeIfAbsent(e.getType().name(), d -> new ConcurrentSkipListMap<>())
-          .computeIfAbsent(pane, p -> new LongAdder())
+          .computeIfAbsent(slice, p -> new LongAdder())
           .increment();
     }
     events.add(batch.size());
@@ -52,15 +52,15 @@ final class SentCounts {
 
   /**
    * Events of {@code dimension} accepted with event time in {@code [startMillis, endMillis)}
-   * (pane-aligned bounds).
+   * (slice-aligned bounds).
    */
   long total(String dimension, long startMillis, long endMillis) {
-    ConcurrentSkipListMap<Long, LongAdder> byPane = panes.get(dimension);
-    if (byPane == null) {
+    ConcurrentSkipListMap<Long, LongAdder> bySlice = slices.get(dimension);
+    if (bySlice == null) {
       return 0;
     }
     long sum = 0;
-    for (LongAdder n : byPane.subMap(startMillis, true, endMillis, false).values()) {
+    for (LongAdder n : bySlice.subMap(startMillis, true, endMillis, false).values()) {
       sum += n.sum();
     }
     return sum;
@@ -68,7 +68,7 @@ final class SentCounts {
 
   /** The dimensions any accepted event counted in. */
   Iterable<String> dimensions() {
-    return panes.keySet();
+    return slices.keySet();
   }
 
   long slideMillis() {

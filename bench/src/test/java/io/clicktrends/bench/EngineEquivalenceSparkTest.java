@@ -11,7 +11,7 @@ import org.junit.Test;
 /**
  * Both engines on the SparkRunner in local[2] (batch) equal the reference computation's final
  * result for every (dimension, window) on seeded random workloads and configurations (random slide,
- * panes, K, lateness, items, skew; events are regenerated in parallel splits, so they reach the
+ * slices, K, lateness, items, skew; events are regenerated in parallel splits, so they reach the
  * engines out of order). Runs only with -Pspark: {@code mvn -o -pl bench -Pspark test}.
  */
 public class EngineEquivalenceSparkTest {

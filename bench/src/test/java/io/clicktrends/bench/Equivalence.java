@@ -19,17 +19,17 @@ final class Equivalence {
   private Equivalence() {}
 
   /**
-   * A workload and configuration drawn from the seed: slide 10..60 s, 1..6 panes, K 1..4, 2..20
+   * A workload and configuration drawn from the seed: slide 10..60 s, 1..6 slices, K 1..4, 2..20
    * minutes, rising trends on.
    */
   static Case randomCase(long seed) {
     Random r = new Random(seed);
     long slide = (1 + r.nextInt(6)) * 10_000L;
-    int panes = 1 + r.nextInt(6);
+    int slices = 1 + r.nextInt(6);
     // rising trends on (least count 1..3, not drawn, so the workloads stay those of earlier seeds)
     TrendConfig config =
         TrendConfig.of(
-                Duration.millis(slide * panes),
+                Duration.millis(slide * slices),
                 Duration.millis(slide),
                 1 + r.nextInt(4),
                 Duration.millis(r.nextInt(3) * slide),

@@ -58,10 +58,10 @@ import org.junit.runners.Parameterized.Parameters;
  *
  * <p>One difference is the runner's, not the engines', and is allowed ({@link
  * MatchesReference#onTheSparkRunner}): when the first data of a window (reference engine) or of a
- * slide pane (incremental engine) arrives late, the classic SparkRunner labels that first firing
+ * slice (incremental engine) arrives late, the classic SparkRunner labels that first firing
  * ON_TIME, not LATE (its timer internals have no output watermark, so Beam's PaneInfoTracker cannot
  * tell the window is late; the DirectRunner says LATE). E.g. seed 2: add_to_cart 10:08:20-10:09:10,
- * whose only event (10:08:23) arrives at watermark 10:11:18, before the stream's first pane. All
+ * whose only event (10:08:23) arrives at watermark 10:11:18, before the stream's first firing. All
  * ten seeds of the DirectRunner test run by default; run some with {@code mvn -o -pl bench -Pspark
  * test -Dtest=RandomStreamsSparkTest -Dclicktrends.randomStreamSeeds=2,4}.
  *

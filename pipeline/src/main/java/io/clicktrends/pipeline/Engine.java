@@ -3,9 +3,11 @@ package io.clicktrends.pipeline;
 /** Which implementation of {@link ComputeTrends} runs. */
 public enum Engine {
   /**
-   * SlidingWindows + per-dimension count and rank: the definition of correct, slow for many panes.
+   * SlidingWindows + per-dimension count and rank: the definition of correct, slow for many slices.
    */
   reference,
-  /** Pane counts combined once, a ring of panes per dimension and an incrementally kept ranking. */
+  /**
+   * Slice counts combined once, a ring of slices per dimension and an incrementally kept ranking.
+   */
   incremental
 }

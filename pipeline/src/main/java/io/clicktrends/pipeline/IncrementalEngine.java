@@ -27,18 +27,18 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The fast engine: each event is counted once, in its slide-sized pane, and each window is built
- * from the previous one by adding the entering pane and subtracting the leaving one, with a ranking
- * that moves only the keys those panes touch. Per-event cost does not depend on
+ * The fast engine: each event is counted once, in its slide-sized slice, and each window is built
+ * from the previous one by adding the entering slice and subtracting the leaving one, with a
+ * ranking that moves only the keys those slices touch. Per-event cost does not depend on
  * windowSize/windowSlide.
  *
  * <ol>
- *   <li>{@link CountPerPaneInBundle}: pane counts per bundle and ring (plus ticks), so the shuffle
- *       carries counts; a ring is a dimension, or with {@code --rankingShards=N} one of N hash
- *       shards of it ({@link RankingShards});
- *   <li>the partial counts of each pane merged and gathered, so they can be taken in pane order:
+ *   <li>{@link CountPerSliceInBundle}: slice counts per bundle and ring (plus ticks), so the
+ *       shuffle carries counts; a ring is a dimension, or with {@code --rankingShards=N} one of N
+ *       hash shards of it ({@link RankingShards});
+ *   <li>the partial counts of each slice merged and gathered, so they can be taken in slice order:
  *       for a stream by firing slide-sized windows as the watermark passes them ({@link
- *       GatherFiredPanes}), for a bounded input all at once ({@link GatherAllPanes});
+ *       GatherFiredSlices}), for a bounded input all at once ({@link GatherAllSlices});
  *   <li>{@link RollWindows}: one stateful step per ring that rolls its window (and, for rising
  *       trends, the previous window) and reports window results;
  *   <li>{@link RankAcrossShards}: the shards' results of each window merged into the dimension's
@@ -48,8 +48,8 @@ import org.joda.time.Instant;
  * It uses state but no timers, so it runs where event-time timers are not supported (the classic
  * SparkRunner in streaming mode). It takes any allowed lateness and judges it exactly, as Beam's
  * windowing and {@link ReferenceComputation} do ({@link TrendConfig#latenessDeadline}): when the
- * lateness is not a whole number of slides, each pane is fired in two parts split at its lateness
- * mark ({@link LatenessMarkedPanes}), so the engine sees the watermark pass every window's
+ * lateness is not a whole number of slides, each slice is fired in two parts split at its lateness
+ * mark ({@link LatenessMarkedSlices}), so the engine sees the watermark pass every window's
  * deadline.
  */
 final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
@@ -65,28 +65,28 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   public PCollection<Trend> expand(PCollection<ClickEvent> events) {
     long slide = config.windowSlide().getMillis();
     long mark = IncrementalState.markMillis(config);
-    // A pane's late data matters until the last window containing it is past its allowed lateness.
-    Duration paneLateness =
+    // A slice's late data matters until the last window containing it is past its allowed lateness.
+    Duration sliceLateness =
         config.allowedLateness().plus(config.windowSize()).minus(config.windowSlide());
     RankingShards shards = new RankingShards(rankingShards);
-    PCollection<KV<String, Map<String, Long>>> paneCounts =
+    PCollection<KV<String, Map<String, Long>>> sliceCounts =
         events
             .apply(
-                "CountPerPaneInBundle",
+                "CountPerSliceInBundle",
                 ParDo.of(
-                    new CountPerPaneInBundle(
+                    new CountPerSliceInBundle(
                         config.dimensions(),
                         shards,
                         slide,
                         mark,
-                        config.panesPerWindow() - 1 + IncrementalState.latePanes(config))))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()));
-    PCollection<KV<String, Iterable<PaneUpdate>>> batches =
+                        config.slicesPerWindow() - 1 + IncrementalState.lateSlices(config))))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergeSliceCounts.coder()));
+    PCollection<KV<String, Iterable<SliceUpdate>>> batches =
         events.isBounded() == PCollection.IsBounded.BOUNDED
-            ? paneCounts.apply("GatherAllPanes", new GatherAllPanes(slide))
-            : paneCounts.apply(
-                "GatherFiredPanes",
-                new GatherFiredPanes(new LatenessMarkedPanes(slide, mark), slide, paneLateness));
+            ? sliceCounts.apply("GatherAllSlices", new GatherAllSlices(slide))
+            : sliceCounts.apply(
+                "GatherFiredSlices",
+                new GatherFiredSlices(new LatenessMarkedSlices(slide, mark), slide, sliceLateness));
     return batches
         .apply("RollWindows", ParDo.of(new RollWindows(config, rankingShards > 1)))
         .setCoder(RankAcrossShards.reportCoder())
@@ -94,63 +94,63 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   }
 
   /**
-   * A stream: slide-sized windows (split at the lateness mark, {@link LatenessMarkedPanes}) fire as
-   * the watermark passes each one's end, and again for late data (discarding, so a late firing
-   * carries only the late events). Panes the watermark closes together fire together but reach the
+   * A stream: slide-sized windows (split at the lateness mark, {@link LatenessMarkedSlices}) fire
+   * as the watermark passes each one's end, and again for late data (discarding, so a late firing
+   * carries only the late events). Slices the watermark closes together fire together but reach the
    * next step in no set order: they are gathered per batch of firings (each watermark step) so
-   * {@link RollWindows} can take them in pane order.
+   * {@link RollWindows} can take them in slice order.
    */
-  static final class GatherFiredPanes
+  static final class GatherFiredSlices
       extends PTransform<
           PCollection<KV<String, Map<String, Long>>>,
-          PCollection<KV<String, Iterable<PaneUpdate>>>> {
-    private final LatenessMarkedPanes panes;
+          PCollection<KV<String, Iterable<SliceUpdate>>>> {
+    private final LatenessMarkedSlices slices;
     private final long slide;
-    private final Duration paneLateness;
+    private final Duration sliceLateness;
 
-    GatherFiredPanes(LatenessMarkedPanes panes, long slide, Duration paneLateness) {
-      this.panes = panes;
+    GatherFiredSlices(LatenessMarkedSlices slices, long slide, Duration sliceLateness) {
+      this.slices = slices;
       this.slide = slide;
-      this.paneLateness = paneLateness;
+      this.sliceLateness = sliceLateness;
     }
 
     @Override
-    public PCollection<KV<String, Iterable<PaneUpdate>>> expand(
+    public PCollection<KV<String, Iterable<SliceUpdate>>> expand(
         PCollection<KV<String, Map<String, Long>>> counts) {
       return counts
           .apply(
-              "SlideSizedPanes",
-              Window.<KV<String, Map<String, Long>>>into(panes)
+              "IntoSlices",
+              Window.<KV<String, Map<String, Long>>>into(slices)
                   .triggering(
                       AfterWatermark.pastEndOfWindow()
                           .withLateFirings(AfterPane.elementCountAtLeast(1)))
-                  .withAllowedLateness(paneLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
+                  .withAllowedLateness(sliceLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
                   .discardingFiredPanes())
-          .apply("MergePaneCounts", Combine.perKey(new MergePaneCounts()))
-          .apply("ToPaneUpdate", ParDo.of(new ToPaneUpdate(panes, slide)))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), new PaneUpdate.PaneUpdateCoder()))
+          .apply("MergeSliceCounts", Combine.perKey(new MergeSliceCounts()))
+          .apply("ToSliceUpdate", ParDo.of(new ToSliceUpdate(slices, slide)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), new SliceUpdate.SliceUpdateCoder()))
           .apply("GroupFirings", new GroupPerStep<>());
     }
   }
 
   /**
-   * A bounded input: no data is late and the watermark jumps to the end in one step, so every pane
+   * A bounded input: no data is late and the watermark jumps to the end in one step, so every slice
    * is on time and all are gathered in one grouping. The streaming path would give the same result,
-   * but through one firing per pane, and a runner like the DirectRunner pays tens of milliseconds
-   * of set-up for every bundle: one pane firing each.
+   * but through one firing per slice, and a runner like the DirectRunner pays tens of milliseconds
+   * of set-up for every bundle: one slice firing each.
    */
-  static final class GatherAllPanes
+  static final class GatherAllSlices
       extends PTransform<
           PCollection<KV<String, Map<String, Long>>>,
-          PCollection<KV<String, Iterable<PaneUpdate>>>> {
+          PCollection<KV<String, Iterable<SliceUpdate>>>> {
     private final long slide;
 
-    GatherAllPanes(long slide) {
+    GatherAllSlices(long slide) {
       this.slide = slide;
     }
 
     @Override
-    public PCollection<KV<String, Iterable<PaneUpdate>>> expand(
+    public PCollection<KV<String, Iterable<SliceUpdate>>> expand(
         PCollection<KV<String, Map<String, Long>>> counts) {
       return counts
           .apply(
@@ -159,23 +159,25 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
                   .triggering(DefaultTrigger.of())
                   .withAllowedLateness(Duration.ZERO)
                   .discardingFiredPanes())
-          .apply("StampPane", ParDo.of(new StampPane(slide)))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), new PaneUpdate.PaneUpdateCoder()))
+          .apply("StampSlice", ParDo.of(new StampSlice(slide)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), new SliceUpdate.SliceUpdateCoder()))
           .apply("GroupPartialCounts", GroupByKey.create())
-          .apply("MergeByPane", ParDo.of(new MergeByPane()))
+          .apply("MergeBySlice", ParDo.of(new MergeBySlice()))
           .setCoder(
-              KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(new PaneUpdate.PaneUpdateCoder())));
+              KvCoder.of(
+                  StringUtf8Coder.of(), IterableCoder.of(new SliceUpdate.SliceUpdateCoder())));
     }
   }
 
   /**
-   * Names each partial count's pane by its timestamp (the pane's last instant, see
-   * CountPerPaneInBundle).
+   * Names each partial count's slice by its timestamp (the slice's last instant, see
+   * CountPerSliceInBundle).
    */
-  static final class StampPane extends DoFn<KV<String, Map<String, Long>>, KV<String, PaneUpdate>> {
+  static final class StampSlice
+      extends DoFn<KV<String, Map<String, Long>>, KV<String, SliceUpdate>> {
     private final long slide;
 
-    StampPane(long slide) {
+    StampSlice(long slide) {
       this.slide = slide;
     }
 
@@ -183,43 +185,43 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
     public void process(
         @Element KV<String, Map<String, Long>> counts,
         @Timestamp Instant ts,
-        OutputReceiver<KV<String, PaneUpdate>> out) {
+        OutputReceiver<KV<String, SliceUpdate>> out) {
       out.output(
           KV.of(
               counts.getKey(),
-              new PaneUpdate(Math.floorDiv(ts.getMillis(), slide), true, counts.getValue())));
+              new SliceUpdate(Math.floorDiv(ts.getMillis(), slide), true, counts.getValue())));
     }
   }
 
   /**
-   * Sums the partial counts of each pane, so each pane reaches {@link RollWindows} once, in pane
+   * Sums the partial counts of each slice, so each slice reaches {@link RollWindows} once, in slice
    * order.
    */
-  static final class MergeByPane
-      extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String, Iterable<PaneUpdate>>> {
+  static final class MergeBySlice
+      extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<String, Iterable<SliceUpdate>>> {
     @ProcessElement
     public void process(
-        @Element KV<String, Iterable<PaneUpdate>> partials,
-        OutputReceiver<KV<String, Iterable<PaneUpdate>>> out) {
-      MergePaneCounts merge = new MergePaneCounts();
-      TreeMap<Long, Map<String, Long>> byPane = new TreeMap<>();
-      for (PaneUpdate u : partials.getValue()) {
-        merge.addInput(byPane.computeIfAbsent(u.pane, p -> merge.createAccumulator()), u.counts);
+        @Element KV<String, Iterable<SliceUpdate>> partials,
+        OutputReceiver<KV<String, Iterable<SliceUpdate>>> out) {
+      MergeSliceCounts merge = new MergeSliceCounts();
+      TreeMap<Long, Map<String, Long>> bySlice = new TreeMap<>();
+      for (SliceUpdate u : partials.getValue()) {
+        merge.addInput(bySlice.computeIfAbsent(u.slice, p -> merge.createAccumulator()), u.counts);
       }
-      List<PaneUpdate> panes = new ArrayList<>(byPane.size());
-      byPane.forEach((pane, counts) -> panes.add(new PaneUpdate(pane, true, counts)));
-      out.output(KV.of(partials.getKey(), panes));
+      List<SliceUpdate> slices = new ArrayList<>(bySlice.size());
+      bySlice.forEach((slice, counts) -> slices.add(new SliceUpdate(slice, true, counts)));
+      out.output(KV.of(partials.getKey(), slices));
     }
   }
 
-  /** Records which pane (and which part of it) fired and whether it was the on-time firing. */
-  static final class ToPaneUpdate
-      extends DoFn<KV<String, Map<String, Long>>, KV<String, PaneUpdate>> {
-    private final LatenessMarkedPanes panes;
+  /** Records which slice (and which part of it) fired and whether it was the on-time firing. */
+  static final class ToSliceUpdate
+      extends DoFn<KV<String, Map<String, Long>>, KV<String, SliceUpdate>> {
+    private final LatenessMarkedSlices slices;
     private final long slide;
 
-    ToPaneUpdate(LatenessMarkedPanes panes, long slide) {
-      this.panes = panes;
+    ToSliceUpdate(LatenessMarkedSlices slices, long slide) {
+      this.slices = slices;
       this.slide = slide;
     }
 
@@ -228,13 +230,13 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
         @Element KV<String, Map<String, Long>> counts,
         IntervalWindow window,
         PaneInfo pane,
-        OutputReceiver<KV<String, PaneUpdate>> out) {
-      long paneNumber = Math.floorDiv(window.start().getMillis(), slide);
+        OutputReceiver<KV<String, SliceUpdate>> out) {
+      long sliceNumber = Math.floorDiv(window.start().getMillis(), slide);
       boolean onTime = pane.getTiming() == PaneInfo.Timing.ON_TIME;
       out.output(
           KV.of(
               counts.getKey(),
-              new PaneUpdate(paneNumber, onTime, panes.isMarkPart(window), counts.getValue())));
+              new SliceUpdate(sliceNumber, onTime, slices.isMarkPart(window), counts.getValue())));
     }
   }
 }

@@ -10,10 +10,10 @@ import java.util.Map;
 final class IncrementalState {
   final SlidingTopK ring;
 
-  /** Per window (by its last pane), the index the next count result of that window gets. */
+  /** Per window (by its last slice), the index the next count result of that window gets. */
   final Map<Long, Integer> emitted;
 
-  /** Per window (by its last pane), the index the next rising result of that window gets. */
+  /** Per window (by its last slice), the index the next rising result of that window gets. */
   final Map<Long, Integer> risingEmitted;
 
   /** How many reports this ring has sent: the next report's sequence number. */
@@ -21,7 +21,7 @@ final class IncrementalState {
 
   /**
    * The latest instant (epoch millis) the watermark is known to have passed: the last instant of
-   * the newest pane part ({@link LatenessMarkedPanes}) that fired; {@link Long#MIN_VALUE} before
+   * the newest slice part ({@link LatenessMarkedSlices}) that fired; {@link Long#MIN_VALUE} before
    * the first firing.
    */
   long watermarkPassed;
@@ -40,20 +40,20 @@ final class IncrementalState {
   }
 
   /** Returns the index for the next count result (or rising result) of a window, and counts it. */
-  int nextPaneIndex(long windowLastPane, boolean rising) {
-    return (rising ? risingEmitted : emitted).merge(windowLastPane, 1, Integer::sum) - 1;
+  int nextPaneIndex(long windowLastSlice, boolean rising) {
+    return (rising ? risingEmitted : emitted).merge(windowLastSlice, 1, Integer::sum) - 1;
   }
 
   /** Forgets result indexes of windows that can no longer be restated. */
-  void forgetWindowsUpTo(long windowLastPane) {
-    emitted.keySet().removeIf(w -> w <= windowLastPane);
-    risingEmitted.keySet().removeIf(w -> w <= windowLastPane);
+  void forgetWindowsUpTo(long windowLastSlice) {
+    emitted.keySet().removeIf(w -> w <= windowLastSlice);
+    risingEmitted.keySet().removeIf(w -> w <= windowLastSlice);
   }
 
   static IncrementalState fresh(TrendConfig config) {
     return new IncrementalState(
         new SlidingTopK(
-            config.panesPerWindow(), latePanes(config), config.topK(), config.risingMinCount()),
+            config.slicesPerWindow(), lateSlices(config), config.topK(), config.risingMinCount()),
         new HashMap<>(),
         new HashMap<>(),
         0,
@@ -61,18 +61,18 @@ final class IncrementalState {
   }
 
   /**
-   * How many panes past a window's last pane its allowed lateness reaches: allowedLateness /
-   * windowSlide, rounded up. Pane counts, result indexes and ticks are kept that much longer than a
-   * window; whether a late event still counts is judged exactly ({@link
-   * TrendConfig#latenessDeadline}), not in whole panes.
+   * How many slices past a window's last slice its allowed lateness reaches: allowedLateness /
+   * windowSlide, rounded up. Slice counts, result indexes and ticks are kept that much longer than
+   * a window; whether a late event still counts is judged exactly ({@link
+   * TrendConfig#latenessDeadline}), not in whole slices.
    */
-  static int latePanes(TrendConfig config) {
+  static int lateSlices(TrendConfig config) {
     long slide = config.windowSlide().getMillis();
     return (int) ((config.allowedLateness().getMillis() + slide - 1) / slide);
   }
 
   /**
-   * Where each pane is split at its lateness mark, from its start: allowedLateness mod windowSlide
+   * Where each slice is split at its lateness mark, from its start: allowedLateness mod windowSlide
    * (0: no split).
    */
   static long markMillis(TrendConfig config) {

@@ -34,14 +34,14 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     DataOutputStream out = new DataOutputStream(os);
     SlidingTopK d = s.ring;
     out.writeByte(VERSION);
-    out.writeInt(d.panes());
-    out.writeInt(d.latePanes());
+    out.writeInt(d.slices());
+    out.writeInt(d.lateSlices());
     out.writeInt(d.k());
     out.writeInt(d.risingMinCount());
     out.writeLong(d.last);
     out.writeLong(d.total);
-    out.writeInt(d.paneCounts.size());
-    for (Map.Entry<Long, Map<String, Long>> p : d.paneCounts.entrySet()) {
+    out.writeInt(d.sliceCounts.size());
+    for (Map.Entry<Long, Map<String, Long>> p : d.sliceCounts.entrySet()) {
       out.writeLong(p.getKey());
       writeCounts(out, p.getValue());
     }
@@ -49,7 +49,7 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     writeCounts(out, d.previousCounts);
     out.writeInt(d.exclusions.size());
     for (SlidingTopK.Exclusion x : d.exclusions) {
-      out.writeLong(x.pane());
+      out.writeLong(x.slice());
       out.writeLong(x.from());
       writeCounts(out, x.counts());
     }
@@ -72,17 +72,17 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
               + VERSION
               + ": restart from a fresh checkpoint directory");
     }
-    int panes = in.readInt();
-    int latePanes = in.readInt();
+    int slices = in.readInt();
+    int lateSlices = in.readInt();
     int k = in.readInt();
     int risingMinCount = in.readInt();
     long last = in.readLong();
     long total = in.readLong();
-    int paneCount = in.readInt();
-    Map<Long, Map<String, Long>> paneCounts = new HashMap<>();
-    for (int j = 0; j < paneCount; j++) {
-      long pane = in.readLong();
-      paneCounts.put(pane, readCounts(in));
+    int sliceCount = in.readInt();
+    Map<Long, Map<String, Long>> sliceCounts = new HashMap<>();
+    for (int j = 0; j < sliceCount; j++) {
+      long slice = in.readLong();
+      sliceCounts.put(slice, readCounts(in));
     }
     Map<String, Long> window = readCounts(in);
     Map<String, Long> previous = readCounts(in);
@@ -97,11 +97,11 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
     long watermarkPassed = in.readLong();
     return new IncrementalState(
         new SlidingTopK(
-            panes,
-            latePanes,
+            slices,
+            lateSlices,
             k,
             risingMinCount,
-            paneCounts,
+            sliceCounts,
             last,
             window,
             total,

@@ -38,7 +38,7 @@ import org.apache.beam.sdk.values.PCollection;
  * only, so the union of the shards' top K rising holds the global top K.
  *
  * <p>A merged window is published ON_TIME once every shard of its dimension has completed it (the
- * shards get the same pane firings, see {@link CountPerPaneInBundle}), from each shard's latest
+ * shards get the same slice firings, see {@link CountPerSliceInBundle}), from each shard's latest
  * ON_TIME result; when a shard's latest result for it is LATE, a LATE result from every shard's
  * latest follows. A shard's later result for a published window (late data, or on-time data a
  * runner delivered out of order) restates it in the same way.
@@ -73,7 +73,7 @@ final class RankAcrossShards
         Trend.newBuilder()
             .setDimension(dimension)
             .setWindowStart(
-                Instant.ofEpochMilli((r.window() - config.panesPerWindow() + 1) * slide))
+                Instant.ofEpochMilli((r.window() - config.slicesPerWindow() + 1) * slide))
             .setWindowEnd(Instant.ofEpochMilli((r.window() + 1) * slide))
             .setTotal(r.total())
             .setTiming(r.late() ? "LATE" : "ON_TIME")
@@ -177,7 +177,7 @@ final class RankAcrossShards
       if (complete != Long.MIN_VALUE) {
         // as long as a shard may still restate a window (SlidingTopK.oldestRecountable), keep its
         // results and index
-        long forget = complete - config.panesPerWindow() - IncrementalState.latePanes(config);
+        long forget = complete - config.slicesPerWindow() - IncrementalState.lateSlices(config);
         s.windows.headMap(forget, true).clear();
         s.nextIndex.headMap(forget, true).clear();
         s.risingWindows.headMap(forget, true).clear();

@@ -29,7 +29,7 @@ import org.joda.time.Duration;
 /**
  * The design as first drawn, kept as the definition of correct: every event goes into each of the
  * windowSize/windowSlide sliding windows it belongs to, and each window counts and ranks its keys.
- * Cost grows with the number of panes per window; see {@link IncrementalEngine} for the fast one.
+ * Cost grows with the number of slices per window; see {@link IncrementalEngine} for the fast one.
  * With rising trends, each window's full counts also go to {@link RisingFromWindowCounts}, which
  * pairs them with the previous window's.
  */
@@ -66,7 +66,7 @@ final class ReferenceEngine extends PTransform<PCollection<ClickEvent>, PCollect
     if (!config.rising()) {
       return counts;
     }
-    // Rising trends pair each window's counts with the previous window's: the two panes' firings
+    // Rising trends pair each window's counts with the previous window's: the two windows' firings
     // meet in a stateful
     // step per dimension, in the global window; the count trends join them there.
     PCollection<Trend> rising =

@@ -13,7 +13,7 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
  * What one ring (one shard of a dimension) reports after one step: the window results it emitted,
- * in order, and the last pane its windows are complete through. One report per step, so a reader
+ * in order, and the last slice its windows are complete through. One report per step, so a reader
  * never sees a ring's progress without the results that came with it.
  */
 final class RingReport {
@@ -49,7 +49,7 @@ final class RingReport {
    */
   final long seq;
 
-  /** The ring's last completed pane ({@link Long#MIN_VALUE} before its first). */
+  /** The ring's last completed slice ({@link Long#MIN_VALUE} before its first). */
   final long completedThrough;
 
   final List<WindowResult> results;

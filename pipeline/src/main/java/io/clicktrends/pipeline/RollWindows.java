@@ -13,32 +13,32 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Turns one ring's stream of pane counts into window results with no timer: the on-time firing of
- * each pane moves the ring's {@link SlidingTopK} up to that pane and reports the windows it
+ * Turns one ring's stream of slice counts into window results with no timer: the on-time firing of
+ * each slice moves the ring's {@link SlidingTopK} up to that slice and reports the windows it
  * completes (ON_TIME); a late firing corrects the windows that are still within the allowed
  * lateness (LATE) and counts the (event, window) pairs it is too late for. With rising trends on,
  * every count result comes with the window's rising result, and a correction also restates the
  * rising result of the window one window length after each window it changed (its previous window
- * changed). Input: ring key ({@link RankingShards}) to the pane firings of one step; output:
+ * changed). Input: ring key ({@link RankingShards}) to the slice firings of one step; output:
  * dimension to one {@link RingReport} per step.
  *
  * <p>"Within the allowed lateness" means the watermark had not passed the window's {@link
  * TrendConfig#latenessDeadline} (its end - 1ms + the allowed lateness) when the event came. The
  * watermark itself is not visible to a DoFn; each firing proves it had passed the last instant of
- * the pane part that fired ({@link LatenessMarkedPanes}: the parts end exactly at the windows'
- * deadlines), and the ring keeps the latest such instant. Ticks from {@link CountPerPaneInBundle}
+ * the slice part that fired ({@link LatenessMarkedSlices}: the parts end exactly at the windows'
+ * deadlines), and the ring keeps the latest such instant. Ticks from {@link CountPerSliceInBundle}
  * make every part fire after each event for a window length plus the allowed lateness, so that
  * instant follows the watermark for as long as a late event could still count. After a longer
  * silence it may trail the watermark, and a late event is then judged against the older position
  * (counted where the reference would drop it).
  */
-final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String, RingReport>> {
+final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<String, RingReport>> {
   private final TrendConfig config;
   private final boolean reportEveryStep;
   private final Counter droppedTooLate =
       Metrics.counter(PipelineMetrics.NAMESPACE, PipelineMetrics.DROPPED_TOO_LATE);
-  private final Counter outOfOrderPanes =
-      Metrics.counter(PipelineMetrics.NAMESPACE, "out_of_order_panes");
+  private final Counter outOfOrderSlices =
+      Metrics.counter(PipelineMetrics.NAMESPACE, "out_of_order_slices");
 
   @StateId("ring")
   private final StateSpec<ValueState<IncrementalState>> ringSpec =
@@ -53,35 +53,37 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     this.reportEveryStep = reportEveryStep;
   }
 
-  private int panes() {
-    return config.panesPerWindow();
+  private int slices() {
+    return config.slicesPerWindow();
   }
 
   @ProcessElement
   public void process(
-      @Element KV<String, Iterable<PaneUpdate>> element,
+      @Element KV<String, Iterable<SliceUpdate>> element,
       @StateId("ring") ValueState<IncrementalState> state,
       OutputReceiver<KV<String, RingReport>> out) {
     IncrementalState s = state.read();
     if (s == null) {
       s = IncrementalState.fresh(config);
     }
-    // In pane order (a pane's on-time firing before its late ones). A batch holds the firings of
+    // In slice order (a slice's on-time firing before its late ones). A batch holds the firings of
     // one
     // step of the grouping, which takes the step's elements before moving the watermark: its late
-    // firings carry events that arrived before the step's on-time panes closed (on the SparkRunner,
+    // firings carry events that arrived before the step's on-time slices closed (on the
+    // SparkRunner,
     // a
-    // micro-batch: late data is judged against the batch's starting watermark, the panes close at
+    // micro-batch: late data is judged against the batch's starting watermark, the slices close at
     // its
-    // end). Such a late pane lies before every pane closed in that step (its end had passed, theirs
-    // had not), so pane order counts its events in the windows those panes complete, as the
+    // end). Such a slice, fired late, lies before every slice closed in that step (its end had
+    // passed, theirs
+    // had not), so slice order counts its events in the windows those slices complete, as the
     // reference
     // does, and judges their lateness by the windows completed before the step.
-    // A pane's mark part comes before its counts, as it lies before them in time.
-    List<PaneUpdate> updates = new ArrayList<>();
+    // A slice's mark part comes before its counts, as it lies before them in time.
+    List<SliceUpdate> updates = new ArrayList<>();
     element.getValue().forEach(updates::add);
     updates.sort(
-        Comparator.comparingLong((PaneUpdate u) -> u.pane)
+        Comparator.comparingLong((SliceUpdate u) -> u.slice)
             .thenComparing(u -> !u.mark)
             .thenComparing(u -> !u.onTime));
     List<RingReport.WindowResult> results = new ArrayList<>();
@@ -94,37 +96,38 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     // counting late data:
     // their ON_TIME results then hold only what came before it, as the reference's do.
     boolean anyLate = false;
-    for (PaneUpdate u : updates) {
+    for (SliceUpdate u : updates) {
       if (!u.onTime) {
         anyLate = true;
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
       }
     }
-    long passedPane =
-        Math.floorDiv(s.watermarkPassed + 1, slide()) - 1; // the last pane whose end it passed
-    if (anyLate && (!ring.started() || passedPane > ring.last)) {
-      advance(s, new PaneUpdate(passedPane, true, Map.of()), results);
+    long passedSlice =
+        Math.floorDiv(s.watermarkPassed + 1, slide()) - 1; // the last slice whose end it passed
+    if (anyLate && (!ring.started() || passedSlice > ring.last)) {
+      advance(s, new SliceUpdate(passedSlice, true, Map.of()), results);
     }
-    for (PaneUpdate u : updates) {
+    for (SliceUpdate u : updates) {
       if (u.mark) {
-        // no counts: the watermark has passed the mark, the deadline of the window ending latePanes
-        // panes before it
+        // no counts: the watermark has passed the mark, the deadline of the window ending
+        // lateSlices
+        // slices before it
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
         continue;
       }
-      boolean ahead = !ring.started() || u.pane > ring.last;
+      boolean ahead = !ring.started() || u.slice > ring.last;
       if (u.onTime && ahead) {
         advance(s, u, results);
       } else if (u.onTime) {
-        // An on-time pane behind one already rolled in (a runner delivered firings out of order):
+        // An on-time slice behind one already rolled in (a runner delivered firings out of order):
         // its data was on time, so every window containing it is recounted, not cut by lateness.
-        outOfOrderPanes.inc();
+        outOfOrderSlices.inc();
         correct(s, u, false, results);
       } else {
         if (ahead) {
-          // A late firing proves the watermark passed this pane's end: close the windows up to it
+          // A late firing proves the watermark passed this slice's end: close the windows up to it
           // first.
-          advance(s, new PaneUpdate(u.pane, true, Map.of()), results);
+          advance(s, new SliceUpdate(u.slice, true, Map.of()), results);
         }
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
         correct(s, u, true, results);
@@ -147,59 +150,59 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
   }
 
   /**
-   * The exclusive end (epoch millis) of pane {@code n}, which is also the end of the window ending
+   * The exclusive end (epoch millis) of slice {@code n}, which is also the end of the window ending
    * with it.
    */
-  private long paneEnd(long n) {
+  private long sliceEnd(long n) {
     return (n + 1) * slide();
   }
 
-  /** The last instant (epoch millis) of the pane part that fired: the watermark has passed it. */
-  private long lastInstant(PaneUpdate u) {
+  /** The last instant (epoch millis) of the slice part that fired: the watermark has passed it. */
+  private long lastInstant(SliceUpdate u) {
     return u.mark
-        ? u.pane * slide() + IncrementalState.markMillis(config) - 1
-        : paneEnd(u.pane) - 1;
+        ? u.slice * slide() + IncrementalState.markMillis(config) - 1
+        : sliceEnd(u.slice) - 1;
   }
 
-  private void advance(IncrementalState s, PaneUpdate u, List<RingReport.WindowResult> results) {
+  private void advance(IncrementalState s, SliceUpdate u, List<RingReport.WindowResult> results) {
     SlidingTopK d = s.ring;
-    d.addToPane(u.pane, u.counts);
-    d.advanceTo(u.pane, (n, r) -> addResults(s, n, r, false, true, results));
-    // the on-time firing of a pane proves the watermark passed its last instant
-    s.watermarkPassed = Math.max(s.watermarkPassed, paneEnd(d.last) - 1);
-    // a window stays restatable (out-of-order on-time panes) back to
+    d.addToSlice(u.slice, u.counts);
+    d.advanceTo(u.slice, (n, r) -> addResults(s, n, r, false, true, results));
+    // the on-time firing of a slice proves the watermark passed its last instant
+    s.watermarkPassed = Math.max(s.watermarkPassed, sliceEnd(d.last) - 1);
+    // a window stays restatable (out-of-order on-time slices) back to
     // SlidingTopK.oldestRecountable(): keep its
     // index until then, or a restatement would reuse index 0 and its message-id, and consumers
     // would drop it
-    s.forgetWindowsUpTo(d.last - panes() - d.latePanes());
+    s.forgetWindowsUpTo(d.last - slices() - d.lateSlices());
   }
 
   /**
-   * Adds counts to a pane the windows have passed and restates each window that contains it: LATE
+   * Adds counts to a slice the windows have passed and restates each window that contains it: LATE
    * results for late data, cut where the window is past its allowed lateness; restated ON_TIME
-   * results for on-time data that arrived out of order, for every window whose panes are still
+   * results for on-time data that arrived out of order, for every window whose slices are still
    * kept. With rising trends, each such window's rising result is restated too, and so is the
    * rising result of the window one window length after it (whose previous window it is): every
    * rising result stays the function of the counts published for the two windows.
    */
   private void correct(
-      IncrementalState s, PaneUpdate u, boolean late, List<RingReport.WindowResult> results) {
+      IncrementalState s, SliceUpdate u, boolean late, List<RingReport.WindowResult> results) {
     SlidingTopK d = s.ring;
     if (u.counts.isEmpty()) {
       return;
     }
-    // the first window containing the pane that keeps these counts: windows before it are past
+    // the first window containing the slice that keeps these counts: windows before it are past
     // their allowed lateness
-    long keptFrom = u.pane;
+    long keptFrom = u.slice;
     while (late
-        && keptFrom < u.pane + panes()
-        && config.latenessDeadline(paneEnd(keptFrom)) <= s.watermarkPassed) {
+        && keptFrom < u.slice + slices()
+        && config.latenessDeadline(sliceEnd(keptFrom)) <= s.watermarkPassed) {
       keptFrom++;
     }
-    d.correct(u.pane, u.counts, keptFrom);
+    d.correct(u.slice, u.counts, keptFrom);
     long events = CountAndRankFn.total(u.counts);
-    long from = late ? u.pane : Math.max(u.pane, d.oldestRecountable());
-    for (long n = from; n <= Math.min(u.pane + panes() - 1, d.last); n++) {
+    long from = late ? u.slice : Math.max(u.slice, d.oldestRecountable());
+    for (long n = from; n <= Math.min(u.slice + slices() - 1, d.last); n++) {
       if (n < keptFrom) {
         droppedTooLate.inc(events);
       } else {
@@ -208,10 +211,10 @@ final class RollWindows extends DoFn<KV<String, Iterable<PaneUpdate>>, KV<String
     }
     if (d.rising()) {
       // the windows whose previous window just changed
-      for (long n = Math.max(keptFrom, d.oldestRecountable() - panes());
-          n <= u.pane + panes() - 1;
+      for (long n = Math.max(keptFrom, d.oldestRecountable() - slices());
+          n <= u.slice + slices() - 1;
           n++) {
-        long next = n + panes();
+        long next = n + slices();
         if (next > d.last) {
           break;
         }

@@ -12,24 +12,24 @@ import java.util.TreeSet;
 /**
  * The sliding top-K of one dimension, kept incrementally, with no framework in it.
  *
- * <p>Time is counted in panes of one slide: pane {@code n} covers {@code [n*slide, (n+1)*slide)}
- * and the window "ending with pane n" covers panes {@code n-P+1 .. n} (P = panes per window).
- * Moving the window one pane forward adds the entering pane's counts and subtracts the leaving
- * pane's, and only the keys of those two panes move in the sorted ranking: a slide costs O(changed
- * keys x log n), whatever P is. Pane counts are kept {@code latePanes} panes longer than the window
- * so a late correction of a recent window can recount it, and another window length so a pane a
- * runner delivers out of order can still be recounted into the windows it belongs to.
+ * <p>Time is counted in slices of one slide: slice {@code n} covers {@code [n*slide, (n+1)*slide)}
+ * and the window "ending with slice n" covers slices {@code n-P+1 .. n} (P = slices per window).
+ * Moving the window one slice forward adds the entering slice's counts and subtracts the leaving
+ * slice's, and only the keys of those two slices move in the sorted ranking: a slide costs
+ * O(changed keys x log n), whatever P is. Slice counts are kept {@code lateSlices} slices longer
+ * than the window so a late correction of a recent window can recount it, and another window length
+ * so a slice a runner delivers out of order can still be recounted into the windows it belongs to.
  *
  * <p>With rising trends ({@code risingMinCount > 0}, {@link RisingScore}) it also keeps the counts
- * of the previous window (panes {@code n-2P+1 .. n-P}), rolled the same way (its entering pane is
+ * of the previous window (slices {@code n-2P+1 .. n-P}), rolled the same way (its entering slice is
  * the one leaving the window), and a second ranking by score over the keys listed as rising; a
- * slide re-scores only the keys of the four panes that move, so its cost does not depend on P
- * either. Pane counts are then kept one window longer still (3P + latePanes panes), since restating
- * a window's rising result recounts the window before it too.
+ * slide re-scores only the keys of the four slices that move, so its cost does not depend on P
+ * either. Slice counts are then kept one window longer still (3P + lateSlices slices), since
+ * restating a window's rising result recounts the window before it too.
  *
- * <p>Late counts that the earlier windows containing their pane dropped (their allowed lateness had
- * passed) and later ones kept are recorded as {@link Exclusion}s, so every window's counts (and the
- * previous window's counts a rising result uses) are exactly those the window published.
+ * <p>Late counts that the earlier windows containing their slice dropped (their allowed lateness
+ * had passed) and later ones kept are recorded as {@link Exclusion}s, so every window's counts (and
+ * the previous window's counts a rising result uses) are exactly those the window published.
  */
 public final class SlidingTopK {
   /**
@@ -43,25 +43,25 @@ public final class SlidingTopK {
   }
 
   /**
-   * Late counts of {@code pane} that windows ending before pane {@code from} dropped and later
+   * Late counts of {@code slice} that windows ending before slice {@code from} dropped and later
    * windows kept.
    */
-  record Exclusion(long pane, long from, Map<String, Long> counts) {}
+  record Exclusion(long slice, long from, Map<String, Long> counts) {}
 
-  private final int panes;
-  private final int latePanes;
+  private final int slices;
+  private final int lateSlices;
   private final int k;
 
   /** 0: no rising trends; otherwise the least count a key needs to be listed as rising. */
   private final int risingMinCount;
 
   /**
-   * Counts per pane number, for the panes of the current window, the late horizon and pending
-   * panes.
+   * Counts per slice number, for the slices of the current window, the late horizon and pending
+   * slices.
    */
-  final Map<Long, Map<String, Long>> paneCounts;
+  final Map<Long, Map<String, Long>> sliceCounts;
 
-  /** The last pane of the current window; {@link Long#MIN_VALUE} before the first pane. */
+  /** The last slice of the current window; {@link Long#MIN_VALUE} before the first slice. */
   long last;
 
   /** Key counts over the current window. */
@@ -70,7 +70,7 @@ public final class SlidingTopK {
   long total;
 
   /**
-   * Rising trends: key counts over the previous window (panes last-2P+1 .. last-P), as that window
+   * Rising trends: key counts over the previous window (slices last-2P+1 .. last-P), as that window
    * counted them.
    */
   final Map<String, Long> previousCounts;
@@ -85,18 +85,18 @@ public final class SlidingTopK {
   private transient TreeSet<RisingRanked> risingRanking;
 
   /**
-   * Count trends only: windows of {@code panes} panes, late corrections {@code latePanes} panes
+   * Count trends only: windows of {@code slices} slices, late corrections {@code lateSlices} slices
    * back, top {@code k}.
    */
-  public SlidingTopK(int panes, int latePanes, int k) {
-    this(panes, latePanes, k, 0);
+  public SlidingTopK(int slices, int lateSlices, int k) {
+    this(slices, lateSlices, k, 0);
   }
 
   /** With rising trends when {@code risingMinCount > 0} (the least count a rising key needs). */
-  public SlidingTopK(int panes, int latePanes, int k, int risingMinCount) {
+  public SlidingTopK(int slices, int lateSlices, int k, int risingMinCount) {
     this(
-        panes,
-        latePanes,
+        slices,
+        lateSlices,
         k,
         risingMinCount,
         new HashMap<>(),
@@ -108,21 +108,21 @@ public final class SlidingTopK {
   }
 
   SlidingTopK(
-      int panes,
-      int latePanes,
+      int slices,
+      int lateSlices,
       int k,
       int risingMinCount,
-      Map<Long, Map<String, Long>> paneCounts,
+      Map<Long, Map<String, Long>> sliceCounts,
       long last,
       Map<String, Long> windowCounts,
       long total,
       Map<String, Long> previousCounts,
       List<Exclusion> exclusions) {
-    this.panes = panes;
-    this.latePanes = latePanes;
+    this.slices = slices;
+    this.lateSlices = lateSlices;
     this.k = k;
     this.risingMinCount = risingMinCount;
-    this.paneCounts = paneCounts;
+    this.sliceCounts = sliceCounts;
     this.last = last;
     this.windowCounts = windowCounts;
     this.total = total;
@@ -136,49 +136,49 @@ public final class SlidingTopK {
   }
 
   /**
-   * Adds counts to a pane the window has not reached yet (or, for late data, has passed: see {@link
-   * #correct}).
+   * Adds counts to a slice the window has not reached yet (or, for late data, has passed: see
+   * {@link #correct}).
    */
-  public void addToPane(long pane, Map<String, Long> counts) {
+  public void addToSlice(long slice, Map<String, Long> counts) {
     if (counts.isEmpty()) {
       return;
     }
-    Map<String, Long> target = paneCounts.computeIfAbsent(pane, p -> new HashMap<>());
+    Map<String, Long> target = sliceCounts.computeIfAbsent(slice, p -> new HashMap<>());
     counts.forEach((key, c) -> target.merge(key, c, Long::sum));
   }
 
-  /** Whether the window has been placed yet (it starts at the first pane it is moved to). */
+  /** Whether the window has been placed yet (it starts at the first slice it is moved to). */
   public boolean started() {
     return last != Long.MIN_VALUE;
   }
 
   /**
-   * Moves the window forward one pane at a time until it ends with pane {@code n}, calling {@code
+   * Moves the window forward one slice at a time until it ends with slice {@code n}, calling {@code
    * emit} for each window that holds events. Stretches where the window is empty are skipped.
    */
   public void advanceTo(long n, WindowConsumer emit) {
     if (!started()) {
-      last = Math.min(n, nextPaneWithData(Long.MIN_VALUE, n)) - 1;
+      last = Math.min(n, nextSliceWithData(Long.MIN_VALUE, n)) - 1;
     }
     while (last < n) {
       if (total == 0) {
-        // Nothing in the window: jump to just before the next pane with data (or to n).
-        long next = nextPaneWithData(last + 1, n);
+        // Nothing in the window: jump to just before the next slice with data (or to n).
+        long next = nextSliceWithData(last + 1, n);
         if (next > last + 1) {
           last = next - 1;
           if (rising()) {
             // no key has a count in the (empty) window, so no key is ranked as rising: only b is
             // recounted
             previousCounts.clear();
-            previousCounts.putAll(countsOf(last - panes));
+            previousCounts.putAll(countsOf(last - slices));
           }
           continue;
         }
       }
       long entering = last + 1;
-      long leaving = entering - panes;
-      apply(paneCounts.get(entering), +1);
-      apply(paneCounts.get(leaving), -1);
+      long leaving = entering - slices;
+      apply(sliceCounts.get(entering), +1);
+      apply(sliceCounts.get(leaving), -1);
       if (rising()) {
         rollPrevious(leaving);
       }
@@ -187,31 +187,32 @@ public final class SlidingTopK {
         emit.accept(last, result());
       }
     }
-    paneCounts.keySet().removeIf(p -> p <= last - (rising() ? 3L : 2L) * panes - latePanes);
-    // an exclusion matters to windows before its `from`; none before oldestRecountable() - panes is
+    sliceCounts.keySet().removeIf(p -> p <= last - (rising() ? 3L : 2L) * slices - lateSlices);
+    // an exclusion matters to windows before its `from`; none before oldestRecountable() - slices
+    // is
     // recounted
-    exclusions.removeIf(x -> x.from() <= oldestRecountable() - panes);
+    exclusions.removeIf(x -> x.from() <= oldestRecountable() - slices);
   }
 
   /**
-   * Moves the previous window from ending with pane {@code j - 1} to ending with pane {@code j}
-   * (the pane leaving the current window enters it), keeping exactly what each of those windows
+   * Moves the previous window from ending with slice {@code j - 1} to ending with slice {@code j}
+   * (the slice leaving the current window enters it), keeping exactly what each of those windows
    * counted: late counts a window dropped are not in it, and join the previous window once it
    * reaches their {@link Exclusion#from}.
    */
   private void rollPrevious(long j) {
     Map<String, Long> delta = new HashMap<>();
-    add(delta, paneCounts.get(j), +1);
-    add(delta, paneCounts.get(j - panes), -1);
+    add(delta, sliceCounts.get(j), +1);
+    add(delta, sliceCounts.get(j - slices), -1);
     for (Exclusion x : exclusions) {
-      if (x.pane() == j && x.from() > j) {
-        add(delta, x.counts(), -1); // the entering pane's counts that window j dropped
-      } else if (x.pane() == j - panes && x.from() > j - 1) {
+      if (x.slice() == j && x.from() > j) {
+        add(delta, x.counts(), -1); // the entering slice's counts that window j dropped
+      } else if (x.slice() == j - slices && x.from() > j - 1) {
         add(
             delta,
             x.counts(),
-            +1); // the leaving pane's counts window j - 1 had dropped: not there to subtract
-      } else if (x.from() == j && x.pane() > j - panes && x.pane() < j) {
+            +1); // the leaving slice's counts window j - 1 had dropped: not there to subtract
+      } else if (x.from() == j && x.slice() > j - slices && x.slice() < j) {
         add(delta, x.counts(), +1); // dropped by window j - 1, kept by window j
       }
     }
@@ -236,16 +237,16 @@ public final class SlidingTopK {
   }
 
   /**
-   * The key counts of the window ending with pane {@code n}, as that window counts them (without
+   * The key counts of the window ending with slice {@code n}, as that window counts them (without
    * its exclusions).
    */
   Map<String, Long> countsOf(long n) {
     Map<String, Long> counts = new HashMap<>();
-    for (long p = n - panes + 1; p <= n; p++) {
-      add(counts, paneCounts.get(p), +1);
+    for (long p = n - slices + 1; p <= n; p++) {
+      add(counts, sliceCounts.get(p), +1);
     }
     for (Exclusion x : exclusions) {
-      if (x.pane() > n - panes && x.pane() <= n && x.from() > n) {
+      if (x.slice() > n - slices && x.slice() <= n && x.from() > n) {
         add(counts, x.counts(), -1);
       }
     }
@@ -254,31 +255,31 @@ public final class SlidingTopK {
   }
 
   /**
-   * Late counts for a pane the window has passed: updates the pane and, if it lies in the current
+   * Late counts for a slice the window has passed: updates the slice and, if it lies in the current
    * window, the running ranking. Windows ending before {@link #last} are recounted by {@link
    * #recount}.
    */
-  void correct(long pane, Map<String, Long> counts) {
-    correct(pane, counts, pane);
+  void correct(long slice, Map<String, Long> counts) {
+    correct(slice, counts, slice);
   }
 
   /**
-   * As {@link #correct(long, Map)}, for late counts that the windows ending before pane {@code
+   * As {@link #correct(long, Map)}, for late counts that the windows ending before slice {@code
    * from} dropped (their allowed lateness had passed): those windows' recounts, and the
-   * previous-window counts of rising results, leave them out. {@code from == pane}: every window
-   * containing the pane keeps them.
+   * previous-window counts of rising results, leave them out. {@code from == slice}: every window
+   * containing the slice keeps them.
    */
-  void correct(long pane, Map<String, Long> counts, long from) {
-    addToPane(pane, counts);
+  void correct(long slice, Map<String, Long> counts, long from) {
+    addToSlice(slice, counts);
     Map<String, Long> copy = new HashMap<>(counts);
-    if (from > pane) {
-      exclusions.add(new Exclusion(pane, from, copy));
+    if (from > slice) {
+      exclusions.add(new Exclusion(slice, from, copy));
     }
-    if (pane > last - panes && pane <= last) {
+    if (slice > last - slices && slice <= last) {
       apply(copy, +1);
     }
-    long previous = last - panes;
-    if (rising() && pane > previous - panes && pane <= previous && from <= previous) {
+    long previous = last - slices;
+    if (rising() && slice > previous - slices && slice <= previous && from <= previous) {
       for (Map.Entry<String, Long> e : copy.entrySet()) {
         unrankRising(e.getKey());
         previousCounts.merge(e.getKey(), e.getValue(), Long::sum);
@@ -287,18 +288,18 @@ public final class SlidingTopK {
     }
   }
 
-  /** The oldest window (by its last pane) whose panes are all still kept. */
+  /** The oldest window (by its last slice) whose slices are all still kept. */
   long oldestRecountable() {
-    return last - panes - latePanes + 1;
+    return last - slices - lateSlices + 1;
   }
 
-  /** The result of the window ending with pane {@code n}, recounted from the kept panes. */
+  /** The result of the window ending with slice {@code n}, recounted from the kept slices. */
   Result recount(long n) {
     if (n == last) {
       return result();
     }
     Map<String, Long> counts = countsOf(n);
-    List<RisingItem> rising = rising() ? risingItems(counts, countsOf(n - panes)) : List.of();
+    List<RisingItem> rising = rising() ? risingItems(counts, countsOf(n - slices)) : List.of();
     return new Result(CountAndRankFn.total(counts), CountAndRankFn.topItems(counts, k), rising);
   }
 
@@ -338,9 +339,9 @@ public final class SlidingTopK {
     return new Result(total, items, rising);
   }
 
-  private long nextPaneWithData(long from, long to) {
+  private long nextSliceWithData(long from, long to) {
     long best = to;
-    for (long p : paneCounts.keySet()) {
+    for (long p : sliceCounts.keySet()) {
       if (p >= from && p < best) {
         best = p;
       }
@@ -419,12 +420,12 @@ public final class SlidingTopK {
     return ranking;
   }
 
-  int panes() {
-    return panes;
+  int slices() {
+    return slices;
   }
 
-  int latePanes() {
-    return latePanes;
+  int lateSlices() {
+    return lateSlices;
   }
 
   int k() {
@@ -435,9 +436,9 @@ public final class SlidingTopK {
     return risingMinCount;
   }
 
-  /** Receives each non-empty window as the ring moves: the window's last pane and its result. */
+  /** Receives each non-empty window as the ring moves: the window's last slice and its result. */
   public interface WindowConsumer {
-    void accept(long lastPane, Result result);
+    void accept(long lastSlice, Result result);
   }
 
   /** A key with its count, in rank order: count descending, then key in UTF-8 byte order. */

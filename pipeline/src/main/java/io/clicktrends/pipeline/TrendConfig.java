@@ -160,7 +160,7 @@ public final class TrendConfig implements Serializable {
   }
 
   /** Windows each event belongs to: windowSize / windowSlide. */
-  public int panesPerWindow() {
+  public int slicesPerWindow() {
     return (int) (windowSize.getMillis() / windowSlide.getMillis());
   }
 

@@ -64,7 +64,7 @@ public interface TrendOptions extends PipelineOptions {
   void setRisingMinCount(int value);
 
   @Description(
-      "Trend engine: incremental (pane counts, a ring of panes and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
+      "Trend engine: incremental (slice counts, a ring of slices and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
   @Default.Enum("incremental")
   Engine getEngine();
 

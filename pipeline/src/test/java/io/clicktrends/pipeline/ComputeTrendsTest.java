@@ -163,9 +163,9 @@ public class ComputeTrendsTest {
       // q is too late for one of its two windows, r for both: three (event, window) pairs dropped
       assertThat(counterAnyNamespace(result, PipelineMetrics.BEAM_DROPPED_DUE_TO_LATENESS), is(3L));
     } else {
-      // q is dropped from one window by the engine; r's whole pane count by Beam before it (Beam
+      // q is dropped from one window by the engine; r's whole slice count by Beam before it (Beam
       // counts
-      // the pane partials it drops, r's count and ticks, not events)
+      // the slice partials it drops, r's count and ticks, not events)
       assertThat(counter(result, PipelineMetrics.DROPPED_TOO_LATE), is(1L));
       assertThat(
           counterAnyNamespace(result, PipelineMetrics.BEAM_DROPPED_DUE_TO_LATENESS),

@@ -19,7 +19,7 @@ import org.junit.Test;
  * layout is refused.
  */
 public class IncrementalStateCoderTest {
-  /** 3 panes per window, one pane of lateness, top 2, rising from a count of 2. */
+  /** 3 slices per window, one slice of lateness, top 2, rising from a count of 2. */
   private static final TrendConfig CONFIG =
       TrendConfig.of(
               Duration.standardSeconds(30),
@@ -36,17 +36,17 @@ public class IncrementalStateCoderTest {
   }
 
   /**
-   * Rolls panes 0..8 (pane n holds key "k" n times and "old" 9 - n times), encoding and decoding
-   * after every pane.
+   * Rolls slices 0..8 (slice n holds key "k" n times and "old" 9 - n times), encoding and decoding
+   * after every slice.
    */
   private static List<String> roll(boolean encodeEachStep) throws IOException {
     IncrementalState s = IncrementalState.fresh(CONFIG);
     List<String> out = new ArrayList<>();
     for (long n = 0; n < 9; n++) {
-      s.ring.addToPane(n, Map.of("k", n + 1, "old", 9 - n));
+      s.ring.addToSlice(n, Map.of("k", n + 1, "old", 9 - n));
       if (n == 5) {
         s.ring.correct(
-            3, Map.of("late", 4L), 5); // dropped by the windows ending with panes 3 and 4
+            3, Map.of("late", 4L), 5); // dropped by the windows ending with slices 3 and 4
       }
       s.ring.advanceTo(
           n,
@@ -70,7 +70,7 @@ public class IncrementalStateCoderTest {
   public void aRingWithRisingTrendsGivesTheSameResultsAfterEveryEncoding() throws IOException {
     List<String> kept = roll(false);
     assertEquals(kept, roll(true));
-    // window ending with pane 5 (panes 3..5, with the late 4 it keeps) against panes 0..2
+    // window ending with slice 5 (slices 3..5, with the late 4 it keeps) against slices 0..2
     assertEquals(
         "5 total=34 [k=15, old=15] total=34 rising [late=4/0/"
             + 4 / Math.sqrt(4)
@@ -78,13 +78,13 @@ public class IncrementalStateCoderTest {
             + 9 / Math.sqrt(21)
             + "]",
         kept.get(5));
-    // window ending with pane 7 (panes 5..7) against panes 2..4 without the late 4 (that window
+    // window ending with slice 7 (slices 5..7) against slices 2..4 without the late 4 (that window
     // dropped it)
     assertEquals(
         "7 total=30 [k=21, old=9] total=30 rising [k=21/12/" + 9 / Math.sqrt(33) + "]",
         kept.get(7));
     assertEquals("recount 7 total=30 rising [k=21/12/" + 9 / Math.sqrt(33) + "]", kept.get(9));
-    // window ending with pane 8 (panes 6..8) against panes 3..5, which kept the late 4
+    // window ending with slice 8 (slices 6..8) against slices 3..5, which kept the late 4
     assertEquals(
         "8 total=30 [k=24, old=6] total=30 rising [k=24/15/" + 9 / Math.sqrt(39) + "]",
         kept.get(8));

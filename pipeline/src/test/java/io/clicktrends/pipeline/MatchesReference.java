@@ -43,7 +43,7 @@ public final class MatchesReference implements SerializableFunction<Iterable<Tre
    * late; apache/beam#23129). Allowed: an ON_TIME result for a window the reference has none for
    * (the reference engine's windows whose data was all late), and, for a window that has one, an
    * ON_TIME result equal to the reference's final result (the incremental engine takes such a
-   * mislabelled slide pane for on-time data delivered out of order and restates the windows
+   * mislabelled slice firing for on-time data delivered out of order and restates the windows
    * containing it as ON_TIME). Every other ON_TIME result, and every final result, must match.
    */
   public static MatchesReference onTheSparkRunner(

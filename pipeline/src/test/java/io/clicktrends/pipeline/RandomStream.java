@@ -48,14 +48,14 @@ public final class RandomStream {
 
   private static TrendConfig drawConfig(Random r) {
     long slide = (1 + r.nextInt(6)) * 10_000L; // 10 s .. 60 s
-    int panes = 1 + r.nextInt(6);
+    int slices = 1 + r.nextInt(6);
     long lateness = r.nextInt(4) * slide;
     List<Dimension> dims =
         List.of(Dimension.add_to_cart, Dimension.search, Dimension.category_view);
     // rising trends on, with a least count of 1 to 3 (small streams: low enough that keys are
     // listed)
     return TrendConfig.of(
-            Duration.millis(slide * panes),
+            Duration.millis(slide * slices),
             Duration.millis(slide),
             1 + r.nextInt(4),
             Duration.millis(lateness),
@@ -66,7 +66,7 @@ public final class RandomStream {
   private RandomStream(Random r, TrendConfig config) {
     this.config = config;
     long slide = config.windowSlide().getMillis();
-    int panes = config.panesPerWindow();
+    int slices = config.slicesPerWindow();
     long lateness = config.allowedLateness().getMillis();
     int events = 150 + r.nextInt(150);
     Zipf keys = new Zipf(5 + r.nextInt(30), 0.5 + r.nextDouble());
@@ -94,7 +94,7 @@ public final class RandomStream {
             watermark
                 - 1
                 - lateness
-                - slide * panes
+                - slide * slices
                 - r.nextInt((int) slide); // beyond the lateness
       }
       ClickEvent e =

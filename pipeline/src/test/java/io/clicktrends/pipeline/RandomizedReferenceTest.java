@@ -74,7 +74,7 @@ public class RandomizedReferenceTest {
 
   /**
    * The same events as a bounded input: nothing is late, every window has one ON_TIME result. (The
-   * incremental engine gathers a bounded input's panes differently from a stream's.)
+   * incremental engine gathers a bounded input's slices differently from a stream's.)
    */
   @Test
   public void theSameEventsAsABoundedInputEqualTheReferenceComputation() {

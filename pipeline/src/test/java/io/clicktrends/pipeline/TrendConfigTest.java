@@ -24,7 +24,7 @@ public class TrendConfigTest {
     TrendConfig c = parse();
     assertEquals(Duration.standardMinutes(10), c.windowSize());
     assertEquals(Duration.standardSeconds(10), c.windowSlide());
-    assertEquals(60, c.panesPerWindow());
+    assertEquals(60, c.slicesPerWindow());
     assertEquals(10, c.topK());
     assertEquals(Duration.standardMinutes(1), c.allowedLateness());
     assertEquals(
@@ -61,7 +61,7 @@ public class TrendConfigTest {
             "--windowSlide=90s",
             "--dimensions=search,add_to_cart",
             "--topK=3");
-    assertEquals(40, c.panesPerWindow());
+    assertEquals(40, c.slicesPerWindow());
     assertEquals(List.of(Dimension.search, Dimension.add_to_cart), c.dimensions());
   }
 

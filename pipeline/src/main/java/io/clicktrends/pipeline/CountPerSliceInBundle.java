@@ -12,21 +12,21 @@ import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
 /**
- * Counts events per (pane, ring, key) in a hash map for the whole bundle and emits one partial
- * count per pane and ring ({@link RankingShards}: a dimension, or one shard of it) when the bundle
+ * Counts events per (slice, ring, key) in a hash map for the whole bundle and emits one partial
+ * count per slice and ring ({@link RankingShards}: a dimension, or one shard of it) when the bundle
  * finishes, so the shuffle carries counts, not events.
  *
- * <p>It also emits an empty count (a tick) to every ring for each pane with events and the
- * P-1+lateness panes after it: a pane fires only if something is in it, and the windows that still
- * hold these events must be emitted as the watermark passes their ends even when no newer event
- * comes (and {@link RollWindows} judges late data by the last pane that fired). When the allowed
- * lateness is not a whole number of slides, each ticked pane also gets a tick at its lateness mark
- * ({@link LatenessMarkedPanes}), so the engine sees the watermark pass each window's lateness
- * deadline. Every ring gets the same ticks, so the shards of a dimension complete the same windows.
- * An instance remembers the panes it has ticked: a runner discards an instance whose bundle failed,
- * so what it remembers was committed.
+ * <p>It also emits an empty count (a tick) to every ring for each slice with events and the
+ * P-1+lateness slices after it: a slice fires only if something is in it, and the windows that
+ * still hold these events must be emitted as the watermark passes their ends even when no newer
+ * event comes (and {@link RollWindows} judges late data by the last slice that fired). When the
+ * allowed lateness is not a whole number of slides, each ticked slice also gets a tick at its
+ * lateness mark ({@link LatenessMarkedSlices}), so the engine sees the watermark pass each window's
+ * lateness deadline. Every ring gets the same ticks, so the shards of a dimension complete the same
+ * windows. An instance remembers the slices it has ticked: a runner discards an instance whose
+ * bundle failed, so what it remembers was committed.
  */
-final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String, Long>>> {
+final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String, Long>>> {
   private final DimensionKeys keys;
   private final RankingShards shards;
   private final List<String> rings = new ArrayList<>();
@@ -38,13 +38,13 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
   private transient long tickedThrough;
 
   /**
-   * @param slideMillis the pane length
-   * @param markMillis where a pane's lateness mark lies from its start (allowed lateness mod
+   * @param slideMillis the slice length
+   * @param markMillis where a slice's lateness mark lies from its start (allowed lateness mod
    *     slide); 0 for none
-   * @param ticks how many panes after each pane seen to keep firing: P - 1 + allowed lateness in
-   *     panes, rounded up
+   * @param ticks how many slices after each slice seen to keep firing: P - 1 + allowed lateness in
+   *     slices, rounded up
    */
-  CountPerPaneInBundle(
+  CountPerSliceInBundle(
       List<Dimension> dimensions,
       RankingShards shards,
       long slideMillis,
@@ -79,9 +79,9 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
     if (k == null) {
       return;
     }
-    long pane = Math.floorDiv(event.getEventTime().toEpochMilli(), slideMillis);
+    long slice = Math.floorDiv(event.getEventTime().toEpochMilli(), slideMillis);
     bundle
-        .computeIfAbsent(pane, p -> new HashMap<>())
+        .computeIfAbsent(slice, p -> new HashMap<>())
         .computeIfAbsent(shards.ringOf(k.dimension().name(), k.key()), x -> new HashMap<>())
         .merge(k.key(), 1L, Long::sum);
   }
@@ -92,15 +92,15 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
       bundle = null;
       return;
     }
-    // Ticks follow each pane with events for `ticks` panes, as a union: a bundle holding one old
+    // Ticks follow each slice with events for `ticks` slices, as a union: a bundle holding one old
     // event beside live
-    // ones ticks the old pane's stretch and the live one's, not every pane in between.
+    // ones ticks the old slice's stretch and the live one's, not every slice in between.
     long coveredThrough = Long.MIN_VALUE;
     long runFrom = Long.MIN_VALUE;
-    for (long pane : new TreeSet<>(bundle.keySet())) {
-      bundle.get(pane).forEach((ring, counts) -> output(c, pane, ring, counts));
-      long from = coveredThrough == Long.MIN_VALUE ? pane : Math.max(pane, coveredThrough + 1);
-      for (long tick = from; tick <= pane + ticks; tick++) {
+    for (long slice : new TreeSet<>(bundle.keySet())) {
+      bundle.get(slice).forEach((ring, counts) -> output(c, slice, ring, counts));
+      long from = coveredThrough == Long.MIN_VALUE ? slice : Math.max(slice, coveredThrough + 1);
+      for (long tick = from; tick <= slice + ticks; tick++) {
         if (tick < tickedFrom || tick > tickedThrough) {
           Map<String, Map<String, Long>> counted = bundle.getOrDefault(tick, Map.of());
           for (String ring : rings) {
@@ -116,10 +116,10 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
           }
         }
       }
-      if (coveredThrough == Long.MIN_VALUE || pane > coveredThrough + 1) {
-        runFrom = pane;
+      if (coveredThrough == Long.MIN_VALUE || slice > coveredThrough + 1) {
+        runFrom = slice;
       }
-      coveredThrough = Math.max(coveredThrough, pane + ticks);
+      coveredThrough = Math.max(coveredThrough, slice + ticks);
     }
     // remember the last contiguous stretch ticked, joined to what was remembered when they touch
     if (runFrom <= tickedThrough + 1 && coveredThrough >= tickedFrom - 1) {
@@ -132,8 +132,9 @@ final class CountPerPaneInBundle extends DoFn<ClickEvent, KV<String, Map<String,
     bundle = null;
   }
 
-  private void output(FinishBundleContext c, long pane, String ring, Map<String, Long> counts) {
-    // Stamped at the pane's last instant: never earlier than its events, so never makes them late.
-    c.output(KV.of(ring, counts), new Instant((pane + 1) * slideMillis - 1), GlobalWindow.INSTANCE);
+  private void output(FinishBundleContext c, long slice, String ring, Map<String, Long> counts) {
+    // Stamped at the slice's last instant: never earlier than its events, so never makes them late.
+    c.output(
+        KV.of(ring, counts), new Instant((slice + 1) * slideMillis - 1), GlobalWindow.INSTANCE);
   }
 }

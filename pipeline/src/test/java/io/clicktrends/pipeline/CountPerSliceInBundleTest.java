@@ -25,13 +25,13 @@ import org.junit.Rule;
 import org.junit.Test;
 
 /** The counts and ticks one bundle emits. */
-public class CountPerPaneInBundleTest {
+public class CountPerSliceInBundleTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   @Test
-  public void anOldEventBesideALiveOneTicksTwoStretchesNotEveryPaneBetween() {
+  public void anOldEventBesideALiveOneTicksTwoStretchesNotEverySliceBetween() {
     long slide = 10_000;
-    long live = 1_000 * slide; // pane 1000; the old event is in pane 0, a day-like distance apart
+    long live = 1_000 * slide; // slice 1000; the old event is in slice 0, a day-like distance apart
     PCollection<Long> emitted =
         p
             // one element holding both events, split in one step: both reach the counting step in
@@ -49,18 +49,19 @@ public class CountPerPaneInBundleTest {
             .setCoder(AvroCoder.of(ClickEvent.class))
             .apply(
                 ParDo.of(
-                    new CountPerPaneInBundle(
+                    new CountPerSliceInBundle(
                         List.of(Dimension.search), new RankingShards(2), slide, 0, 3)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergeSliceCounts.coder()))
             .apply(Count.globally());
-    // per ring: panes 0..3 and 1000..1003 (a count where the ring has the key, a tick where not): 8
+    // per ring: slices 0..3 and 1000..1003 (a count where the ring has the key, a tick where not):
+    // 8
     // each, 2 rings
     PAssert.thatSingleton(emitted).isEqualTo(16L);
     p.run();
   }
 
   @Test
-  public void aLatenessThatIsNotAWholeNumberOfSlidesAlsoTicksEachPanesLatenessMark() {
+  public void aLatenessThatIsNotAWholeNumberOfSlidesAlsoTicksEachSlicesLatenessMark() {
     long slide = 10_000;
     PCollection<KV<String, Map<String, Long>>> emitted =
         p.apply(
@@ -68,10 +69,10 @@ public class CountPerPaneInBundleTest {
                     .withCoder(AvroCoder.of(ClickEvent.class)))
             .apply(
                 ParDo.of(
-                    new CountPerPaneInBundle(
+                    new CountPerSliceInBundle(
                         List.of(Dimension.search), new RankingShards(1), slide, 3_000, 1)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergePaneCounts.coder()));
-    // panes 0 and 1: the count (or a tick) at the pane's last instant, a tick at its mark's last
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), MergeSliceCounts.coder()));
+    // slices 0 and 1: the count (or a tick) at the slice's last instant, a tick at its mark's last
     // instant
     PAssert.that(
             emitted

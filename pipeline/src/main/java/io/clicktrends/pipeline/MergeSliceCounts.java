@@ -9,8 +9,8 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 
-/** Merges partial key counts of one pane and ring. */
-final class MergePaneCounts
+/** Merges partial key counts of one slice and ring. */
+final class MergeSliceCounts
     extends CombineFn<Map<String, Long>, Map<String, Long>, Map<String, Long>> {
 
   static Coder<Map<String, Long>> coder() {

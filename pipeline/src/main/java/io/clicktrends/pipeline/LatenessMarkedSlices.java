@@ -13,8 +13,8 @@ import org.apache.beam.sdk.transforms.windowing.WindowMappingFn;
 import org.joda.time.Instant;
 
 /**
- * The incremental engine's slide-sized panes as Beam windows, each split at its lateness mark when
- * the allowed lateness is not a whole number of slides. Pane {@code n} covers {@code [n*slide,
+ * The incremental engine's slide-sized slices as Beam windows, each split at its lateness mark when
+ * the allowed lateness is not a whole number of slides. Slice {@code n} covers {@code [n*slide,
  * (n+1)*slide)}; with {@code mark = allowedLateness mod slide > 0} it is two windows, {@code
  * [n*slide, n*slide+mark)} and {@code [n*slide+mark, (n+1)*slide)}, otherwise one. Times are epoch
  * milliseconds.
@@ -22,26 +22,26 @@ import org.joda.time.Instant;
  * <p>Why: a late event corrects the window ending at {@code e} while the watermark is at most
  * {@code e - 1ms + allowedLateness} ({@link TrendConfig#latenessDeadline}). For windows ending on
  * slide boundaries, those deadlines are the last instants of the first parts ({@code mark > 0}) or
- * of whole panes ({@code mark = 0}). Each window's on-time firing shows that the watermark passed
+ * of whole slices ({@code mark = 0}). Each window's on-time firing shows that the watermark passed
  * its last instant, so firing both parts tells the engine when each deadline passed, exactly, with
- * no timer. Counts go only into second parts (stamped at a pane's last instant); first parts carry
+ * no timer. Counts go only into second parts (stamped at a slice's last instant); first parts carry
  * only ticks.
  */
-final class LatenessMarkedPanes extends NonMergingWindowFn<Object, IntervalWindow> {
+final class LatenessMarkedSlices extends NonMergingWindowFn<Object, IntervalWindow> {
   private static final long serialVersionUID = 1L;
 
   private final long slide;
   private final long mark;
 
   /**
-   * @param slideMillis the slide (pane length), positive
-   * @param markMillis where each pane is split, from its start: allowed lateness mod slide, in
+   * @param slideMillis the slide (slice length), positive
+   * @param markMillis where each slice is split, from its start: allowed lateness mod slide, in
    *     {@code [0, slide)}
    */
-  LatenessMarkedPanes(long slideMillis, long markMillis) {
+  LatenessMarkedSlices(long slideMillis, long markMillis) {
     if (slideMillis <= 0 || markMillis < 0 || markMillis >= slideMillis) {
       throw new IllegalArgumentException(
-          "pane split at " + markMillis + " ms of a " + slideMillis + " ms pane");
+          "slice split at " + markMillis + " ms of a " + slideMillis + " ms slice");
     }
     this.slide = slideMillis;
     this.mark = markMillis;
@@ -59,7 +59,7 @@ final class LatenessMarkedPanes extends NonMergingWindowFn<Object, IntervalWindo
         : new IntervalWindow(new Instant(split), new Instant(start + slide));
   }
 
-  /** Whether a window is the first part of a split pane: it carries only ticks, never counts. */
+  /** Whether a window is the first part of a split slice: it carries only ticks, never counts. */
   boolean isMarkPart(IntervalWindow w) {
     return mark != 0 && Math.floorMod(w.start().getMillis(), slide) == 0;
   }
@@ -99,7 +99,7 @@ final class LatenessMarkedPanes extends NonMergingWindowFn<Object, IntervalWindo
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LatenessMarkedPanes m && m.slide == slide && m.mark == mark;
+    return o instanceof LatenessMarkedSlices m && m.slide == slide && m.mark == mark;
   }
 
   @Override
