@@ -1,5 +1,8 @@
 package io.clicktrends.io.rabbitmq;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
 import io.clicktrends.schema.AmqpDefaults;
 import io.clicktrends.schema.Trend;
 import java.time.Duration;
@@ -32,46 +35,62 @@ public final class RabbitMqTrendIO {
   private RabbitMqTrendIO() {}
 
   public static Write write() {
-    return new Write(
-        new SinkConfig(
-            AmqpDefaults.DEFAULT_URI,
-            AmqpDefaults.DEFAULT_EXCHANGE,
-            true,
-            false,
-            DEFAULT_CONFIRM_TIMEOUT,
-            DEFAULT_RETRY_FOR));
+    return new AutoValue_RabbitMqTrendIO_Write.Builder()
+        .setUri(AmqpDefaults.DEFAULT_URI)
+        .setExchange(AmqpDefaults.DEFAULT_EXCHANGE)
+        .setDeclareExchange(true)
+        .setFailOnUnroutable(false)
+        .setConfirmTimeout(DEFAULT_CONFIRM_TIMEOUT)
+        .setRetryFor(DEFAULT_RETRY_FOR)
+        .build();
   }
 
   /** The sink. Immutable: every {@code with*} returns a new instance. */
-  public static final class Write extends PTransform<PCollection<Trend>, PDone> {
+  @AutoValue
+  public abstract static class Write extends PTransform<PCollection<Trend>, PDone> {
     private static final long serialVersionUID = 1L;
-    private final SinkConfig config;
 
-    private Write(SinkConfig config) {
-      this.config = config;
+    abstract String getUri();
+
+    abstract String getExchange();
+
+    abstract boolean getDeclareExchange();
+
+    abstract boolean getFailOnUnroutable();
+
+    abstract Duration getConfirmTimeout();
+
+    abstract Duration getRetryFor();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setUri(String uri);
+
+      abstract Builder setExchange(String exchange);
+
+      abstract Builder setDeclareExchange(boolean declare);
+
+      abstract Builder setFailOnUnroutable(boolean fail);
+
+      abstract Builder setConfirmTimeout(Duration timeout);
+
+      abstract Builder setRetryFor(Duration retryFor);
+
+      abstract Write build();
     }
 
     /** The broker, e.g. {@code amqp://user:password@host:5672/vhost}. Never logged unmasked. */
     public Write withUri(String uri) {
-      return new Write(
-          new SinkConfig(
-              uri,
-              config.exchange,
-              config.declareExchange,
-              config.failOnUnroutable,
-              config.confirmTimeout,
-              config.retryFor));
+      return toBuilder().setUri(uri).build();
     }
 
+    /**
+     * The durable topic exchange to publish to (default {@value AmqpDefaults#DEFAULT_EXCHANGE}).
+     */
     public Write withExchange(String exchange) {
-      return new Write(
-          new SinkConfig(
-              config.uri,
-              exchange,
-              config.declareExchange,
-              config.failOnUnroutable,
-              config.confirmTimeout,
-              config.retryFor));
+      return toBuilder().setExchange(exchange).build();
     }
 
     /**
@@ -79,14 +98,7 @@ public final class RabbitMqTrendIO {
      * false when the exchange is managed elsewhere: publishing to a missing exchange then fails.
      */
     public Write withDeclareExchange(boolean declare) {
-      return new Write(
-          new SinkConfig(
-              config.uri,
-              config.exchange,
-              declare,
-              config.failOnUnroutable,
-              config.confirmTimeout,
-              config.retryFor));
+      return toBuilder().setDeclareExchange(declare).build();
     }
 
     /**
@@ -96,26 +108,12 @@ public final class RabbitMqTrendIO {
      * trend.
      */
     public Write withFailOnUnroutable(boolean fail) {
-      return new Write(
-          new SinkConfig(
-              config.uri,
-              config.exchange,
-              config.declareExchange,
-              fail,
-              config.confirmTimeout,
-              config.retryFor));
+      return toBuilder().setFailOnUnroutable(fail).build();
     }
 
     /** How long a bundle waits for the broker's confirms before it fails. Default 30 s. */
     public Write withConfirmTimeout(Duration timeout) {
-      return new Write(
-          new SinkConfig(
-              config.uri,
-              config.exchange,
-              config.declareExchange,
-              config.failOnUnroutable,
-              timeout,
-              config.retryFor));
+      return toBuilder().setConfirmTimeout(timeout).build();
     }
 
     /**
@@ -125,61 +123,54 @@ public final class RabbitMqTrendIO {
      * pipeline, and Spark gives up after 4 task attempts.
      */
     public Write withRetryFor(Duration retryFor) {
-      return new Write(
-          new SinkConfig(
-              config.uri,
-              config.exchange,
-              config.declareExchange,
-              config.failOnUnroutable,
-              config.confirmTimeout,
-              retryFor));
+      return toBuilder().setRetryFor(retryFor).build();
     }
 
     @Override
     public PDone expand(PCollection<Trend> input) {
       validate();
+      SinkConfig config =
+          new SinkConfig(
+              getUri(),
+              getExchange(),
+              getDeclareExchange(),
+              getFailOnUnroutable(),
+              getConfirmTimeout(),
+              getRetryFor());
       input.apply("PublishTrends", ParDo.of(new PublishFn(config)));
       return PDone.in(input.getPipeline());
     }
 
+    /** One rule a check, each refusal naming the setting (and the value, credentials masked). */
     void validate() {
-      if (config.uri == null || config.uri.isBlank()) {
-        throw new IllegalArgumentException("RabbitMqTrendIO.write(): withUri is required");
-      }
-      SharedConnections.factory(config.uri); // throws with the masked URI if it does not parse
-      if (config.exchange == null || config.exchange.isBlank()) {
-        throw new IllegalArgumentException(
-            "RabbitMqTrendIO.write(): withExchange must name an exchange");
-      }
-      if (config.exchange.startsWith("amq.")) {
-        throw new IllegalArgumentException(
-            "RabbitMqTrendIO.write(): exchange "
-                + config.exchange
-                + " is reserved by the broker (amq.*)");
-      }
-      if (config.confirmTimeout == null
-          || config.confirmTimeout.isNegative()
-          || config.confirmTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "RabbitMqTrendIO.write(): withConfirmTimeout must be positive, got "
-                + config.confirmTimeout);
-      }
-      if (config.retryFor == null || config.retryFor.isNegative()) {
-        throw new IllegalArgumentException(
-            "RabbitMqTrendIO.write(): withRetryFor must be zero or positive, got "
-                + config.retryFor);
-      }
+      checkArgument(!getUri().isBlank(), "RabbitMqTrendIO.write(): withUri is required");
+      SharedConnections.factory(getUri()); // throws with the masked URI if it does not parse
+      checkArgument(
+          !getExchange().isBlank(), "RabbitMqTrendIO.write(): withExchange must name an exchange");
+      checkArgument(
+          !getExchange().startsWith("amq."),
+          "RabbitMqTrendIO.write(): exchange %s is reserved by the broker (amq.*)",
+          getExchange());
+      checkArgument(
+          !getConfirmTimeout().isNegative() && !getConfirmTimeout().isZero(),
+          "RabbitMqTrendIO.write(): withConfirmTimeout must be positive, got %s",
+          getConfirmTimeout());
+      checkArgument(
+          !getRetryFor().isNegative(),
+          "RabbitMqTrendIO.write(): withRetryFor must be zero or positive, got %s",
+          getRetryFor());
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder
-          .add(DisplayData.item("uri", AmqpDefaults.mask(config.uri)))
-          .add(DisplayData.item("exchange", config.exchange))
-          .add(DisplayData.item("failOnUnroutable", config.failOnUnroutable))
-          .add(DisplayData.item("confirmTimeout", config.confirmTimeout.toString()))
-          .add(DisplayData.item("retryFor", config.retryFor.toString()));
+          .add(DisplayData.item("uri", AmqpDefaults.mask(getUri())).withLabel("Broker"))
+          .add(DisplayData.item("exchange", getExchange()).withLabel("Topic exchange"))
+          .add(DisplayData.item("declareExchange", getDeclareExchange()))
+          .add(DisplayData.item("failOnUnroutable", getFailOnUnroutable()))
+          .add(DisplayData.item("confirmTimeout", getConfirmTimeout().toString()))
+          .add(DisplayData.item("retryFor", getRetryFor().toString()));
     }
   }
 
