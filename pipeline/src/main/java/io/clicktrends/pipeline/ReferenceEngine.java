@@ -75,7 +75,11 @@ final class ReferenceEngine extends PTransform<PCollection<ClickEvent>, PCollect
             .apply("ToFiring", ParDo.of(new RisingFromWindowCounts.ToFiring()))
             .setCoder(RisingFromWindowCounts.firingCoder())
             .apply("GroupFirings", new GroupPerStep<>())
-            .apply("RisingFromWindowCounts", ParDo.of(new RisingFromWindowCounts(config)))
+            .apply(
+                "RisingFromWindowCounts",
+                ParDo.of(
+                    new RisingFromWindowCounts(
+                        config, events.isBounded() == PCollection.IsBounded.BOUNDED)))
             .setCoder(AvroCoder.of(Trend.class));
     PCollection<Trend> countsInGlobalWindow =
         counts.apply(

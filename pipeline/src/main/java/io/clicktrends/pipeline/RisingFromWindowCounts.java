@@ -49,12 +49,19 @@ final class RisingFromWindowCounts
   }
 
   private final TrendConfig config;
+  private final boolean keepEverything;
 
   @StateId("memory")
   private final StateSpec<ValueState<Memory>> memorySpec = StateSpecs.value(MemoryCoder.INSTANCE);
 
-  RisingFromWindowCounts(TrendConfig config) {
+  /**
+   * @param bounded a bounded input: its windows' firings may reach this step in any order, all at
+   *     once, so a window's counts are kept to the end (a finite input) for the window after it,
+   *     which may come first
+   */
+  RisingFromWindowCounts(TrendConfig config, boolean bounded) {
     this.config = config;
+    this.keepEverything = bounded;
   }
 
   @ProcessElement
@@ -93,7 +100,8 @@ final class RisingFromWindowCounts
     // a window's late firings come before the watermark passes its end plus the allowed lateness,
     // so before a window
     // ending that much later has fired; the window after it must be kept for as long
-    if (m.latest.isEmpty()) {
+    if (m.latest.isEmpty() || keepEverything) {
+      state.write(m);
       return;
     }
     long horizon =
