@@ -112,24 +112,7 @@ final class LiveRun {
           durationMillis / 1000);
 
       SentCounts sent = new SentCounts(slide);
-      LiveClicks clicks = new LiveClicks(o.items, o.skew, o.searchTerms, o.seed);
-      int batch = o.batchSizeFor(rate);
-      PacedLoad.Result load =
-          new PacedLoad(
-                  rate,
-                  durationMillis,
-                  batch,
-                  o.senders,
-                  clicks,
-                  sent,
-                  () ->
-                      ClickSender.open(
-                          o.via,
-                          "127.0.0.1",
-                          system.agent().avroPort(),
-                          system.agent().httpPort(),
-                          batch))
-              .run();
+      PacedLoad.Result load = send(system, rate, durationMillis, sent);
       log(
           "sent %d of %d events (%.0f/s, %d failed batches%s), generator at most %d ms behind schedule",
           load.accepted(),
@@ -215,24 +198,7 @@ final class LiveRun {
     heap.reset();
     try (LiveSystem system = LiveSystem.start(o.runner, true, amqpUri, "unused", List.of())) {
       SentCounts sent = new SentCounts(10_000);
-      LiveClicks clicks = new LiveClicks(o.items, o.skew, o.searchTerms, o.seed);
-      int batch = o.batchSizeFor(rate);
-      PacedLoad.Result load =
-          new PacedLoad(
-                  rate,
-                  durationMillis,
-                  batch,
-                  o.senders,
-                  clicks,
-                  sent,
-                  () ->
-                      ClickSender.open(
-                          o.via,
-                          "127.0.0.1",
-                          system.agent().avroPort(),
-                          system.agent().httpPort(),
-                          batch))
-              .run();
+      PacedLoad.Result load = send(system, rate, durationMillis, sent);
       if (load.firstFailure() != null) {
         log("first failure: %s", load.firstFailure());
       }
@@ -247,12 +213,33 @@ final class LiveRun {
           load.failedBatches(),
           load.maxLagMillis(),
           o.senders,
-          batch,
+          o.batchSizeFor(rate),
           heap.peakMb());
     }
   }
 
   static void log(String format, Object... args) {
     System.err.printf(Locale.ROOT, "live: " + format + "%n", args);
+  }
+
+  /** Sends fresh clicks to the system's agent at {@code rate} for {@code durationMillis}. */
+  private PacedLoad.Result send(
+      LiveSystem system, double rate, long durationMillis, SentCounts sent) throws Exception {
+    int batch = o.batchSizeFor(rate);
+    return new PacedLoad(
+            rate,
+            durationMillis,
+            batch,
+            o.senders,
+            new LiveClicks(o.items, o.skew, o.searchTerms, o.seed),
+            sent,
+            () ->
+                ClickSender.open(
+                    o.via,
+                    "127.0.0.1",
+                    system.agent().avroPort(),
+                    system.agent().httpPort(),
+                    batch))
+        .run();
   }
 }
