@@ -25,7 +25,7 @@ final class BenchArgs {
       names = {"--engine", "--engines"},
       split = ",",
       paramLabel = "ENGINE",
-      description = "Comma-separated: reference, incremental, plain-java.")
+      description = "Comma-separated: slidingWindows, incremental, plain-java.")
   List<String> engines = List.of("incremental", "plain-java");
 
   @Option(
@@ -103,10 +103,12 @@ final class BenchArgs {
       return null;
     }
     for (String e : a.engines) {
-      if (!List.of("reference", "incremental", "plain-java").contains(e)) {
+      if (!List.of("slidingWindows", "incremental", "plain-java").contains(e)) {
         throw new CommandLine.ParameterException(
             cl,
-            "--engine: unknown engine \"" + e + "\"; known: reference, incremental, plain-java");
+            "--engine: unknown engine \""
+                + e
+                + "\"; known: slidingWindows, incremental, plain-java");
       }
     }
     if (!a.runner.equals("direct") && !a.runner.equals("spark")) {

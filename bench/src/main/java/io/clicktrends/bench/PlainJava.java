@@ -1,6 +1,7 @@
 package io.clicktrends.bench;
 
 import io.clicktrends.pipeline.Dimension;
+import io.clicktrends.pipeline.SliceGrid;
 import io.clicktrends.pipeline.SlidingTopK;
 import io.clicktrends.pipeline.TrendConfig;
 import io.clicktrends.pipeline.TrendText;
@@ -25,7 +26,7 @@ final class PlainJava {
    * windowId -> content of each (dimension, window)'s result, as the engines' last pane shows it.
    */
   static TreeMap<String, String> compute(List<ClickEvent> events, TrendConfig config) {
-    long slide = config.windowSlide().getMillis();
+    SliceGrid grid = config.sliceGrid();
     int slices = config.slicesPerWindow();
     Map<Dimension, SlidingTopK> rings = new EnumMap<>(Dimension.class);
     for (Dimension d : config.dimensions()) {
@@ -43,24 +44,23 @@ final class PlainJava {
       if (key == null) {
         continue;
       }
-      long p = Math.floorDiv(e.getEventTime().toEpochMilli(), slide);
+      long p = grid.sliceOf(e.getEventTime().toEpochMilli());
       if (p != current) {
         if (current != Long.MIN_VALUE) {
           if (p < current) {
             throw new IllegalArgumentException(
                 "plain-java needs events in event-time order; slice " + p + " after " + current);
           }
-          flush(rings, slice, current, slide, slices, config.rising(), out);
+          flush(rings, slice, current, grid, config.rising(), out);
         }
         current = p;
       }
       slice.computeIfAbsent(d, x -> new HashMap<>()).merge(key, 1L, Long::sum);
     }
     if (current != Long.MIN_VALUE) {
-      flush(rings, slice, current, slide, slices, config.rising(), out);
+      flush(rings, slice, current, grid, config.rising(), out);
       long end = current + slices - 1;
-      rings.forEach(
-          (d, ring) -> ring.advanceTo(end, emitter(d, slide, slices, config.rising(), out)));
+      rings.forEach((d, ring) -> ring.advanceTo(end, emitter(d, grid, config.rising(), out)));
     }
     return out;
   }
@@ -69,8 +69,7 @@ final class PlainJava {
       Map<Dimension, SlidingTopK> rings,
       Map<Dimension, Map<String, Long>> slice,
       long n,
-      long slide,
-      int slices,
+      SliceGrid grid,
       boolean rising,
       Map<String, String> out) {
     for (Map.Entry<Dimension, SlidingTopK> r : rings.entrySet()) {
@@ -78,15 +77,15 @@ final class PlainJava {
       if (counts != null) {
         r.getValue().addToSlice(n, counts);
       }
-      r.getValue().advanceTo(n, emitter(r.getKey(), slide, slices, rising, out));
+      r.getValue().advanceTo(n, emitter(r.getKey(), grid, rising, out));
     }
   }
 
   private static SlidingTopK.WindowConsumer emitter(
-      Dimension d, long slide, int slices, boolean rising, Map<String, String> out) {
+      Dimension d, SliceGrid grid, boolean rising, Map<String, String> out) {
     return (last, result) -> {
-      long start = (last - slices + 1) * slide;
-      long end = (last + 1) * slide;
+      long start = grid.windowStart(last);
+      long end = grid.end(last);
       out.put(
           TrendText.windowId(d.name(), start, end),
           TrendText.content(result.total(), result.items()));

@@ -57,8 +57,8 @@ import org.junit.runners.Parameterized.Parameters;
  * is at infinity, and {@code TestPipeline} fails unless both PAsserts ran and succeeded.
  *
  * <p>One difference is the runner's, not the engines', and is allowed ({@link
- * MatchesReference#onTheSparkRunner}): when the first data of a window (reference engine) or of a
- * slice (incremental engine) arrives late, the classic SparkRunner labels that first firing
+ * MatchesReference#onTheSparkRunner}): when the first data of a window (sliding-windows engine) or
+ * of a slice (incremental engine) arrives late, the classic SparkRunner labels that first firing
  * ON_TIME, not LATE (its timer internals have no output watermark, so Beam's PaneInfoTracker cannot
  * tell the window is late; the DirectRunner says LATE). E.g. seed 2: add_to_cart 10:08:20-10:09:10,
  * whose only event (10:08:23) arrives at watermark 10:11:18, before the stream's first firing. All
@@ -155,10 +155,11 @@ public class RandomStreamsSparkTest {
         .as(TestSparkPipelineOptions.class)
         .setCheckpointDir(tmp.newFolder("checkpoint").toString());
     PCollection<ClickEvent> events = p.apply("RandomStream", input);
-    // the reference engine, the incremental engine with one ranking shard per dimension, and with
+    // the sliding-windows engine, the incremental engine with one ranking shard per dimension, and
+    // with
     // three
     int[][] variants = {
-      {Engine.reference.ordinal(), 1},
+      {Engine.slidingWindows.ordinal(), 1},
       {Engine.incremental.ordinal(), 1},
       {Engine.incremental.ordinal(), 3}
     };

@@ -67,9 +67,9 @@ public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCo
     switch (engine) {
       case incremental:
         return events.apply("IncrementalEngine", new IncrementalEngine(config, rankingShards));
-      case reference:
+      case slidingWindows:
       default:
-        return events.apply("ReferenceEngine", new ReferenceEngine(config));
+        return events.apply("SlidingWindowsEngine", new SlidingWindowsEngine(config));
     }
   }
 }

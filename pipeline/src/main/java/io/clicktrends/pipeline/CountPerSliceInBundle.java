@@ -30,7 +30,7 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
   private final DimensionKeys keys;
   private final RankingShards shards;
   private final List<String> rings = new ArrayList<>();
-  private final long slideMillis;
+  private final SliceGrid grid;
   private final long markMillis;
   private final int ticks;
   private transient Map<Long, Map<String, Map<String, Long>>> bundle;
@@ -38,7 +38,7 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
   private transient long tickedThrough;
 
   /**
-   * @param slideMillis the slice length
+   * @param grid the slices
    * @param markMillis where a slice's lateness mark lies from its start (allowed lateness mod
    *     slide); 0 for none
    * @param ticks how many slices after each slice seen to keep firing: P - 1 + allowed lateness in
@@ -47,7 +47,7 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
   CountPerSliceInBundle(
       List<Dimension> dimensions,
       RankingShards shards,
-      long slideMillis,
+      SliceGrid grid,
       long markMillis,
       int ticks) {
     this.keys = new DimensionKeys(dimensions);
@@ -57,7 +57,7 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
         rings.add(RankingShards.ring(d.name(), s));
       }
     }
-    this.slideMillis = slideMillis;
+    this.grid = grid;
     this.markMillis = markMillis;
     this.ticks = ticks;
   }
@@ -79,7 +79,7 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
     if (k == null) {
       return;
     }
-    long slice = Math.floorDiv(event.getEventTime().toEpochMilli(), slideMillis);
+    long slice = grid.sliceOf(event.getEventTime().toEpochMilli());
     bundle
         .computeIfAbsent(slice, p -> new HashMap<>())
         .computeIfAbsent(shards.ringOf(k.dimension().name(), k.key()), x -> new HashMap<>())
@@ -107,7 +107,7 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
             if (markMillis > 0) {
               c.output(
                   KV.of(ring, Map.of()),
-                  new Instant(tick * slideMillis + markMillis - 1),
+                  new Instant(grid.start(tick) + markMillis - 1),
                   GlobalWindow.INSTANCE);
             }
             if (!counted.containsKey(ring)) {
@@ -134,7 +134,6 @@ final class CountPerSliceInBundle extends DoFn<ClickEvent, KV<String, Map<String
 
   private void output(FinishBundleContext c, long slice, String ring, Map<String, Long> counts) {
     // Stamped at the slice's last instant: never earlier than its events, so never makes them late.
-    c.output(
-        KV.of(ring, counts), new Instant((slice + 1) * slideMillis - 1), GlobalWindow.INSTANCE);
+    c.output(KV.of(ring, counts), new Instant(grid.end(slice) - 1), GlobalWindow.INSTANCE);
   }
 }

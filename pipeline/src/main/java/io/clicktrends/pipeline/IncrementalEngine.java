@@ -77,16 +77,17 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
                     new CountPerSliceInBundle(
                         config.dimensions(),
                         shards,
-                        slide,
+                        config.sliceGrid(),
                         mark,
                         config.slicesPerWindow() - 1 + IncrementalState.lateSlices(config))))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), MergeSliceCounts.coder()));
     PCollection<KV<String, Iterable<SliceUpdate>>> batches =
         events.isBounded() == PCollection.IsBounded.BOUNDED
-            ? sliceCounts.apply("GatherAllSlices", new GatherAllSlices(slide))
+            ? sliceCounts.apply("GatherAllSlices", new GatherAllSlices(config.sliceGrid()))
             : sliceCounts.apply(
                 "GatherFiredSlices",
-                new GatherFiredSlices(new LatenessMarkedSlices(slide, mark), slide, sliceLateness));
+                new GatherFiredSlices(
+                    new LatenessMarkedSlices(slide, mark), config.sliceGrid(), sliceLateness));
     return batches
         .apply("RollWindows", ParDo.of(new RollWindows(config, rankingShards > 1)))
         .setCoder(RankAcrossShards.reportCoder())
@@ -105,12 +106,12 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
           PCollection<KV<String, Map<String, Long>>>,
           PCollection<KV<String, Iterable<SliceUpdate>>>> {
     private final LatenessMarkedSlices slices;
-    private final long slide;
+    private final SliceGrid grid;
     private final Duration sliceLateness;
 
-    GatherFiredSlices(LatenessMarkedSlices slices, long slide, Duration sliceLateness) {
+    GatherFiredSlices(LatenessMarkedSlices slices, SliceGrid grid, Duration sliceLateness) {
       this.slices = slices;
-      this.slide = slide;
+      this.grid = grid;
       this.sliceLateness = sliceLateness;
     }
 
@@ -127,7 +128,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
                   .withAllowedLateness(sliceLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
                   .discardingFiredPanes())
           .apply("MergeSliceCounts", Combine.perKey(new MergeSliceCounts()))
-          .apply("ToSliceUpdate", ParDo.of(new ToSliceUpdate(slices, slide)))
+          .apply("ToSliceUpdate", ParDo.of(new ToSliceUpdate(slices, grid)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), new SliceUpdate.SliceUpdateCoder()))
           .apply("GroupFirings", new GroupPerStep<>());
     }
@@ -143,10 +144,10 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
       extends PTransform<
           PCollection<KV<String, Map<String, Long>>>,
           PCollection<KV<String, Iterable<SliceUpdate>>>> {
-    private final long slide;
+    private final SliceGrid grid;
 
-    GatherAllSlices(long slide) {
-      this.slide = slide;
+    GatherAllSlices(SliceGrid grid) {
+      this.grid = grid;
     }
 
     @Override
@@ -159,7 +160,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
                   .triggering(DefaultTrigger.of())
                   .withAllowedLateness(Duration.ZERO)
                   .discardingFiredPanes())
-          .apply("StampSlice", ParDo.of(new StampSlice(slide)))
+          .apply("StampSlice", ParDo.of(new StampSlice(grid)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), new SliceUpdate.SliceUpdateCoder()))
           .apply("GroupPartialCounts", GroupByKey.create())
           .apply("MergeBySlice", ParDo.of(new MergeBySlice()))
@@ -175,10 +176,10 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
    */
   static final class StampSlice
       extends DoFn<KV<String, Map<String, Long>>, KV<String, SliceUpdate>> {
-    private final long slide;
+    private final SliceGrid grid;
 
-    StampSlice(long slide) {
-      this.slide = slide;
+    StampSlice(SliceGrid grid) {
+      this.grid = grid;
     }
 
     @ProcessElement
@@ -189,7 +190,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
       out.output(
           KV.of(
               counts.getKey(),
-              new SliceUpdate(Math.floorDiv(ts.getMillis(), slide), true, counts.getValue())));
+              new SliceUpdate(grid.sliceOf(ts.getMillis()), true, counts.getValue())));
     }
   }
 
@@ -218,11 +219,11 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
   static final class ToSliceUpdate
       extends DoFn<KV<String, Map<String, Long>>, KV<String, SliceUpdate>> {
     private final LatenessMarkedSlices slices;
-    private final long slide;
+    private final SliceGrid grid;
 
-    ToSliceUpdate(LatenessMarkedSlices slices, long slide) {
+    ToSliceUpdate(LatenessMarkedSlices slices, SliceGrid grid) {
       this.slices = slices;
-      this.slide = slide;
+      this.grid = grid;
     }
 
     @ProcessElement
@@ -231,7 +232,7 @@ final class IncrementalEngine extends PTransform<PCollection<ClickEvent>, PColle
         IntervalWindow window,
         PaneInfo pane,
         OutputReceiver<KV<String, SliceUpdate>> out) {
-      long sliceNumber = Math.floorDiv(window.start().getMillis(), slide);
+      long sliceNumber = grid.sliceOf(window.start().getMillis());
       boolean onTime = pane.getTiming() == PaneInfo.Timing.ON_TIME;
       out.output(
           KV.of(

@@ -5,54 +5,50 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.AtomicCoder;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.joda.time.Duration;
 
 /**
- * Encodes the incremental engine's state compactly (runners that persist state between batches use
- * it).
+ * Encodes the incremental engine's state compactly, for runners that persist state between batches.
+ * The state is only meaningful under the settings it was counted with (slice numbers depend on the
+ * slide, the ring's length on the window size and lateness, its ranking on K), so the encoding
+ * records them and decoding refuses a state saved under other settings than the running pipeline's,
+ * naming the option: "{@code --windowSize=10m when saved, 5m now}". Restart with the saved values,
+ * or from a fresh checkpoint directory.
  */
-final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
-  private static final IncrementalStateCoder INSTANCE = new IncrementalStateCoder();
-
-  static IncrementalStateCoder of() {
-    return INSTANCE;
-  }
-
+final class IncrementalStateCoder extends CustomCoder<IncrementalState> {
   /**
    * The first byte of every encoding; a state written in another layout fails to decode with a
-   * message. Layout 4 adds the rising trends' minimum count and previous-window counts, the late
-   * counts some windows dropped, and the rising results' indexes.
+   * message. Layout 5: the settings (window size, slide and allowed lateness in ms, K, the rising
+   * minimum count), then the ring ({@link SlidingTopK#writeTo}), the result indexes, the report
+   * count and the watermark passed.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
+
+  private final TrendConfig config;
+
+  private IncrementalStateCoder(TrendConfig config) {
+    this.config = Objects.requireNonNull(config);
+  }
+
+  /** A coder for the state of a pipeline running with {@code config}. */
+  static IncrementalStateCoder of(TrendConfig config) {
+    return new IncrementalStateCoder(config);
+  }
 
   @Override
   public void encode(IncrementalState s, OutputStream os) throws IOException {
     DataOutputStream out = new DataOutputStream(os);
-    SlidingTopK d = s.ring;
     out.writeByte(VERSION);
-    out.writeInt(d.slices());
-    out.writeInt(d.lateSlices());
-    out.writeInt(d.k());
-    out.writeInt(d.risingMinCount());
-    out.writeLong(d.last);
-    out.writeLong(d.total);
-    out.writeInt(d.sliceCounts.size());
-    for (Map.Entry<Long, Map<String, Long>> p : d.sliceCounts.entrySet()) {
-      out.writeLong(p.getKey());
-      writeCounts(out, p.getValue());
-    }
-    writeCounts(out, d.windowCounts);
-    writeCounts(out, d.previousCounts);
-    out.writeInt(d.exclusions.size());
-    for (SlidingTopK.Exclusion x : d.exclusions) {
-      out.writeLong(x.slice());
-      out.writeLong(x.from());
-      writeCounts(out, x.counts());
-    }
+    out.writeLong(config.windowSize().getMillis());
+    out.writeLong(config.windowSlide().getMillis());
+    out.writeLong(config.allowedLateness().getMillis());
+    out.writeInt(config.topK());
+    out.writeInt(config.risingMinCount());
+    s.ring.writeTo(out);
     writeIndexes(out, s.emitted);
     writeIndexes(out, s.risingEmitted);
     out.writeLong(s.reports);
@@ -72,45 +68,55 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
               + VERSION
               + ": restart from a fresh checkpoint directory");
     }
-    int slices = in.readInt();
-    int lateSlices = in.readInt();
-    int k = in.readInt();
+    sameDuration("windowSize", in.readLong(), config.windowSize().getMillis());
+    sameDuration("windowSlide", in.readLong(), config.windowSlide().getMillis());
+    sameDuration("allowedLateness", in.readLong(), config.allowedLateness().getMillis());
+    same("topK", in.readInt(), config.topK());
     int risingMinCount = in.readInt();
-    long last = in.readLong();
-    long total = in.readLong();
-    int sliceCount = in.readInt();
-    Map<Long, Map<String, Long>> sliceCounts = new HashMap<>();
-    for (int j = 0; j < sliceCount; j++) {
-      long slice = in.readLong();
-      sliceCounts.put(slice, readCounts(in));
+    if (risingMinCount != config.risingMinCount()) {
+      throw changed(risingSetting(risingMinCount), risingSetting(config.risingMinCount()));
     }
-    Map<String, Long> window = readCounts(in);
-    Map<String, Long> previous = readCounts(in);
-    int exclusionCount = in.readInt();
-    List<SlidingTopK.Exclusion> exclusions = new ArrayList<>(exclusionCount);
-    for (int j = 0; j < exclusionCount; j++) {
-      exclusions.add(new SlidingTopK.Exclusion(in.readLong(), in.readLong(), readCounts(in)));
-    }
+    SlidingTopK ring =
+        SlidingTopK.readFrom(
+            in,
+            config.slicesPerWindow(),
+            IncrementalState.lateSlices(config),
+            config.topK(),
+            config.risingMinCount());
     Map<Long, Integer> emitted = readIndexes(in);
     Map<Long, Integer> risingEmitted = readIndexes(in);
     long reports = in.readLong();
     long watermarkPassed = in.readLong();
-    return new IncrementalState(
-        new SlidingTopK(
-            slices,
-            lateSlices,
-            k,
-            risingMinCount,
-            sliceCounts,
-            last,
-            window,
-            total,
-            previous,
-            exclusions),
-        emitted,
-        risingEmitted,
-        reports,
-        watermarkPassed);
+    return new IncrementalState(ring, emitted, risingEmitted, reports, watermarkPassed);
+  }
+
+  private static void sameDuration(String option, long saved, long now) throws IOException {
+    if (saved != now) {
+      throw changed(
+          "--" + option + "=" + Durations.format(Duration.millis(saved)),
+          "--" + option + "=" + Durations.format(Duration.millis(now)));
+    }
+  }
+
+  private static void same(String option, int saved, int now) throws IOException {
+    if (saved != now) {
+      throw changed("--" + option + "=" + saved, "--" + option + "=" + now);
+    }
+  }
+
+  private static String risingSetting(int minCount) {
+    return minCount == 0 ? "--rising=false" : "--rising=true --risingMinCount=" + minCount;
+  }
+
+  private static IOException changed(String saved, String now) {
+    return new IOException(
+        "the incremental engine's saved state was counted with "
+            + saved
+            + ", this pipeline runs with "
+            + now
+            + ": restart with "
+            + saved
+            + ", or from a fresh checkpoint directory (the saved windows' counts are then lost)");
   }
 
   private static void writeIndexes(DataOutputStream out, Map<Long, Integer> indexes)
@@ -129,23 +135,5 @@ final class IncrementalStateCoder extends AtomicCoder<IncrementalState> {
       indexes.put(in.readLong(), in.readInt());
     }
     return indexes;
-  }
-
-  private static void writeCounts(DataOutputStream out, Map<String, Long> counts)
-      throws IOException {
-    out.writeInt(counts.size());
-    for (Map.Entry<String, Long> c : counts.entrySet()) {
-      out.writeUTF(c.getKey());
-      out.writeLong(c.getValue());
-    }
-  }
-
-  private static Map<String, Long> readCounts(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    Map<String, Long> counts = new HashMap<>(Math.max(16, n * 2));
-    for (int i = 0; i < n; i++) {
-      counts.put(in.readUTF(), in.readLong());
-    }
-    return counts;
   }
 }

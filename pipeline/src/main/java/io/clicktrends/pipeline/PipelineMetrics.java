@@ -17,7 +17,7 @@ public final class PipelineMetrics {
 
   /**
    * (event, window) pairs dropped because the event arrived after the window's allowed lateness
-   * (incremental engine; the reference engine reports Beam's own {@link
+   * (incremental engine; the sliding-windows engine reports Beam's own {@link
    * #BEAM_DROPPED_DUE_TO_LATENESS}).
    */
   public static final String DROPPED_TOO_LATE = "dropped_too_late";

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code clicktrends_pipeline_dropped_too_late_total}: (event, window) pairs dropped behind
  *       the allowed lateness by the incremental engine ({@code clicktrends:dropped_too_late}), and
  *       {@code clicktrends_pipeline_dropped_due_to_lateness_total} for Beam's own counter
- *       (reference engine);
+ *       (sliding-windows engine);
  *   <li>{@code clicktrends_pipeline_<name>_total} for any other counter of the {@code clicktrends}
  *       namespace.
  * </ul>

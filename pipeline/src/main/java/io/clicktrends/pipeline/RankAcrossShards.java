@@ -68,13 +68,12 @@ final class RankAcrossShards
   }
 
   static Trend trend(TrendConfig config, String dimension, RingReport.WindowResult r) {
-    long slide = config.windowSlide().getMillis();
+    SliceGrid grid = config.sliceGrid();
     Trend.Builder t =
         Trend.newBuilder()
             .setDimension(dimension)
-            .setWindowStart(
-                Instant.ofEpochMilli((r.window() - config.slicesPerWindow() + 1) * slide))
-            .setWindowEnd(Instant.ofEpochMilli((r.window() + 1) * slide))
+            .setWindowStart(Instant.ofEpochMilli(grid.windowStart(r.window())))
+            .setWindowEnd(Instant.ofEpochMilli(grid.end(r.window())))
             .setTotal(r.total())
             .setTiming(r.late() ? "LATE" : "ON_TIME")
             .setPaneIndex(r.index())

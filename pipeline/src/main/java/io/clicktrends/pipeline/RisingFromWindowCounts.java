@@ -28,10 +28,10 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * The reference engine's rising trends: from each firing of a sliding window's full key counts
- * (accumulating, so a firing holds the window's counts as they stand), per dimension, the rising
- * result of that window (its counts against the latest counts of the window before it) and, when
- * the window after it has fired already, that window's rising result again (LATE: its previous
+ * The sliding-windows engine's rising trends: from each firing of a sliding window's full key
+ * counts (accumulating, so a firing holds the window's counts as they stand), per dimension, the
+ * rising result of that window (its counts against the latest counts of the window before it) and,
+ * when the window after it has fired already, that window's rising result again (LATE: its previous
  * window changed). So each rising result is the function of the counts published for the two
  * windows ({@link ReferenceComputation#compute} gives the rule). Input: dimension to the firings of
  * one step ({@link GroupPerStep}), taken in window order, so a late firing of a window counts

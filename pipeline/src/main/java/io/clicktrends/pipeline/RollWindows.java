@@ -41,8 +41,7 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
       Metrics.counter(PipelineMetrics.NAMESPACE, "out_of_order_slices");
 
   @StateId("ring")
-  private final StateSpec<ValueState<IncrementalState>> ringSpec =
-      StateSpecs.value(IncrementalStateCoder.of());
+  private final StateSpec<ValueState<IncrementalState>> ringSpec;
 
   /**
    * @param reportEveryStep report progress even without results (the shards' merge needs every
@@ -51,6 +50,8 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
   RollWindows(TrendConfig config, boolean reportEveryStep) {
     this.config = config;
     this.reportEveryStep = reportEveryStep;
+    // the coder checks a restored state against these settings
+    this.ringSpec = StateSpecs.value(IncrementalStateCoder.of(config));
   }
 
   private int slices() {
@@ -102,9 +103,9 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
       }
     }
-    long passedSlice =
-        Math.floorDiv(s.watermarkPassed + 1, slide()) - 1; // the last slice whose end it passed
-    if (anyLate && (!ring.started() || passedSlice > ring.last)) {
+    // the last slice whose end it passed
+    long passedSlice = config.sliceGrid().sliceOf(s.watermarkPassed + 1) - 1;
+    if (anyLate && (!ring.started() || passedSlice > ring.last())) {
       advance(s, new SliceUpdate(passedSlice, true, Map.of()), results);
     }
     for (SliceUpdate u : updates) {
@@ -115,7 +116,7 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
         s.watermarkPassed = Math.max(s.watermarkPassed, lastInstant(u));
         continue;
       }
-      boolean ahead = !ring.started() || u.slice > ring.last;
+      boolean ahead = !ring.started() || u.slice > ring.last();
       if (u.onTime && ahead) {
         advance(s, u, results);
       } else if (u.onTime) {
@@ -141,27 +142,15 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
     out.output(
         KV.of(
             RankingShards.dimensionOf(ringKey),
-            new RingReport(RankingShards.shardOf(ringKey), s.reports++, ring.last, results)));
+            new RingReport(RankingShards.shardOf(ringKey), s.reports++, ring.last(), results)));
     state.write(s);
-  }
-
-  private long slide() {
-    return config.windowSlide().getMillis();
-  }
-
-  /**
-   * The exclusive end (epoch millis) of slice {@code n}, which is also the end of the window ending
-   * with it.
-   */
-  private long sliceEnd(long n) {
-    return (n + 1) * slide();
   }
 
   /** The last instant (epoch millis) of the slice part that fired: the watermark has passed it. */
   private long lastInstant(SliceUpdate u) {
     return u.mark
-        ? u.slice * slide() + IncrementalState.markMillis(config) - 1
-        : sliceEnd(u.slice) - 1;
+        ? config.sliceGrid().start(u.slice) + IncrementalState.markMillis(config) - 1
+        : config.sliceGrid().end(u.slice) - 1;
   }
 
   private void advance(IncrementalState s, SliceUpdate u, List<RingReport.WindowResult> results) {
@@ -169,12 +158,12 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
     d.addToSlice(u.slice, u.counts);
     d.advanceTo(u.slice, (n, r) -> addResults(s, n, r, false, true, results));
     // the on-time firing of a slice proves the watermark passed its last instant
-    s.watermarkPassed = Math.max(s.watermarkPassed, sliceEnd(d.last) - 1);
+    s.watermarkPassed = Math.max(s.watermarkPassed, config.sliceGrid().end(d.last()) - 1);
     // a window stays restatable (out-of-order on-time slices) back to
     // SlidingTopK.oldestRecountable(): keep its
     // index until then, or a restatement would reuse index 0 and its message-id, and consumers
     // would drop it
-    s.forgetWindowsUpTo(d.last - slices() - d.lateSlices());
+    s.forgetWindowsUpTo(d.last() - slices() - d.lateSlices());
   }
 
   /**
@@ -196,13 +185,13 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
     long keptFrom = u.slice;
     while (late
         && keptFrom < u.slice + slices()
-        && config.latenessDeadline(sliceEnd(keptFrom)) <= s.watermarkPassed) {
+        && config.latenessDeadline(config.sliceGrid().end(keptFrom)) <= s.watermarkPassed) {
       keptFrom++;
     }
     d.correct(u.slice, u.counts, keptFrom);
     long events = CountAndRankFn.total(u.counts);
     long from = late ? u.slice : Math.max(u.slice, d.oldestRecountable());
-    for (long n = from; n <= Math.min(u.slice + slices() - 1, d.last); n++) {
+    for (long n = from; n <= Math.min(u.slice + slices() - 1, d.last()); n++) {
       if (n < keptFrom) {
         droppedTooLate.inc(events);
       } else {
@@ -215,7 +204,7 @@ final class RollWindows extends DoFn<KV<String, Iterable<SliceUpdate>>, KV<Strin
           n <= u.slice + slices() - 1;
           n++) {
         long next = n + slices();
-        if (next > d.last) {
+        if (next > d.last()) {
           break;
         }
         SlidingTopK.Result r = d.recount(next);

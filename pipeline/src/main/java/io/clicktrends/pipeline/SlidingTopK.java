@@ -2,6 +2,9 @@ package io.clicktrends.pipeline;
 
 import io.clicktrends.schema.RisingItem;
 import io.clicktrends.schema.TrendItem;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -59,24 +62,24 @@ public final class SlidingTopK {
    * Counts per slice number, for the slices of the current window, the late horizon and pending
    * slices.
    */
-  final Map<Long, Map<String, Long>> sliceCounts;
+  private final Map<Long, Map<String, Long>> sliceCounts;
 
   /** The last slice of the current window; {@link Long#MIN_VALUE} before the first slice. */
-  long last;
+  private long last;
 
   /** Key counts over the current window. */
-  final Map<String, Long> windowCounts;
+  private final Map<String, Long> windowCounts;
 
-  long total;
+  private long total;
 
   /**
    * Rising trends: key counts over the previous window (slices last-2P+1 .. last-P), as that window
    * counted them.
    */
-  final Map<String, Long> previousCounts;
+  private final Map<String, Long> previousCounts;
 
   /** Late counts some windows dropped, while a recount may still need them. */
-  final List<Exclusion> exclusions;
+  private final List<Exclusion> exclusions;
 
   /** {@link #windowCounts} in rank order; rebuilt from it after decoding. */
   private transient TreeSet<Ranked> ranking;
@@ -107,7 +110,7 @@ public final class SlidingTopK {
         new ArrayList<>());
   }
 
-  SlidingTopK(
+  private SlidingTopK(
       int slices,
       int lateSlices,
       int k,
@@ -128,6 +131,85 @@ public final class SlidingTopK {
     this.total = total;
     this.previousCounts = previousCounts;
     this.exclusions = exclusions;
+  }
+
+  /**
+   * Writes what the ring has counted, not its settings (the reader supplies those): the last slice,
+   * the total, the slice counts, the window's and the previous window's key counts, the exclusions.
+   * Counts are written as (modified UTF-8 key, long count) pairs after their number.
+   */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeLong(last);
+    out.writeLong(total);
+    out.writeInt(sliceCounts.size());
+    for (Map.Entry<Long, Map<String, Long>> p : sliceCounts.entrySet()) {
+      out.writeLong(p.getKey());
+      writeCounts(out, p.getValue());
+    }
+    writeCounts(out, windowCounts);
+    writeCounts(out, previousCounts);
+    out.writeInt(exclusions.size());
+    for (Exclusion x : exclusions) {
+      out.writeLong(x.slice());
+      out.writeLong(x.from());
+      writeCounts(out, x.counts());
+    }
+  }
+
+  /**
+   * Reads a ring {@link #writeTo} wrote, with these settings (the ones it was written with: the
+   * caller checks). The rankings are rebuilt on first use.
+   */
+  static SlidingTopK readFrom(DataInput in, int slices, int lateSlices, int k, int risingMinCount)
+      throws IOException {
+    long last = in.readLong();
+    long total = in.readLong();
+    int sliceCount = in.readInt();
+    Map<Long, Map<String, Long>> sliceCounts = new HashMap<>();
+    for (int j = 0; j < sliceCount; j++) {
+      long slice = in.readLong();
+      sliceCounts.put(slice, readCounts(in));
+    }
+    Map<String, Long> window = readCounts(in);
+    Map<String, Long> previous = readCounts(in);
+    int exclusionCount = in.readInt();
+    List<Exclusion> exclusions = new ArrayList<>(exclusionCount);
+    for (int j = 0; j < exclusionCount; j++) {
+      exclusions.add(new Exclusion(in.readLong(), in.readLong(), readCounts(in)));
+    }
+    return new SlidingTopK(
+        slices,
+        lateSlices,
+        k,
+        risingMinCount,
+        sliceCounts,
+        last,
+        window,
+        total,
+        previous,
+        exclusions);
+  }
+
+  private static void writeCounts(DataOutput out, Map<String, Long> counts) throws IOException {
+    out.writeInt(counts.size());
+    for (Map.Entry<String, Long> c : counts.entrySet()) {
+      out.writeUTF(c.getKey());
+      out.writeLong(c.getValue());
+    }
+  }
+
+  private static Map<String, Long> readCounts(DataInput in) throws IOException {
+    int n = in.readInt();
+    Map<String, Long> counts = new HashMap<>(Math.max(16, n * 2));
+    for (int i = 0; i < n; i++) {
+      counts.put(in.readUTF(), in.readLong());
+    }
+    return counts;
+  }
+
+  /** The last slice of the current window; {@link Long#MIN_VALUE} before {@link #started}. */
+  public long last() {
+    return last;
   }
 
   /** Whether rising results are computed. */

@@ -164,6 +164,11 @@ public final class TrendConfig implements Serializable {
     return (int) (windowSize.getMillis() / windowSlide.getMillis());
   }
 
+  /** Slice numbers and window bounds for this slide and window size. */
+  public SliceGrid sliceGrid() {
+    return new SliceGrid(windowSlide.getMillis(), slicesPerWindow());
+  }
+
   public int topK() {
     return topK;
   }

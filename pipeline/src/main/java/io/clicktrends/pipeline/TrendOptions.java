@@ -64,7 +64,7 @@ public interface TrendOptions extends PipelineOptions {
   void setRisingMinCount(int value);
 
   @Description(
-      "Trend engine: incremental (slice counts, a ring of slices and an incremental ranking) or reference (SlidingWindows + count + top, the definition of correct).")
+      "Trend engine: incremental (slice counts, a ring of slices and an incremental ranking) or slidingWindows (Beam's SlidingWindows + count + top per window; same results, slow for many slices).")
   @Default.Enum("incremental")
   Engine getEngine();
 

@@ -37,7 +37,7 @@ public class ComputeTrendsTest {
   @Parameters(name = "{0} shards={1}")
   public static List<Object[]> engines() {
     return List.of(
-        new Object[] {Engine.reference, 1},
+        new Object[] {Engine.slidingWindows, 1},
         new Object[] {Engine.incremental, 1},
         new Object[] {Engine.incremental, 3});
   }
@@ -159,7 +159,7 @@ public class ComputeTrendsTest {
             "add_to_cart 2014-04-01T10:00:00Z/2014-04-01T10:10:00Z LATE#1 total=2 [p=1, q=1]");
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    if (engine == Engine.reference) {
+    if (engine == Engine.slidingWindows) {
       // q is too late for one of its two windows, r for both: three (event, window) pairs dropped
       assertThat(counterAnyNamespace(result, PipelineMetrics.BEAM_DROPPED_DUE_TO_LATENESS), is(3L));
     } else {

@@ -50,7 +50,11 @@ public class CountPerSliceInBundleTest {
             .apply(
                 ParDo.of(
                     new CountPerSliceInBundle(
-                        List.of(Dimension.search), new RankingShards(2), slide, 0, 3)))
+                        List.of(Dimension.search),
+                        new RankingShards(2),
+                        new SliceGrid(slide, 1),
+                        0,
+                        3)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), MergeSliceCounts.coder()))
             .apply(Count.globally());
     // per ring: slices 0..3 and 1000..1003 (a count where the ring has the key, a tick where not):
@@ -70,7 +74,11 @@ public class CountPerSliceInBundleTest {
             .apply(
                 ParDo.of(
                     new CountPerSliceInBundle(
-                        List.of(Dimension.search), new RankingShards(1), slide, 3_000, 1)))
+                        List.of(Dimension.search),
+                        new RankingShards(1),
+                        new SliceGrid(slide, 1),
+                        3_000,
+                        1)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), MergeSliceCounts.coder()));
     // slices 0 and 1: the count (or a tick) at the slice's last instant, a tick at its mark's last
     // instant

@@ -31,8 +31,8 @@ public class IncrementalStateCoderTest {
 
   private static IncrementalState roundTrip(IncrementalState s) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    IncrementalStateCoder.of().encode(s, out);
-    return IncrementalStateCoder.of().decode(new ByteArrayInputStream(out.toByteArray()));
+    IncrementalStateCoder.of(CONFIG).encode(s, out);
+    return IncrementalStateCoder.of(CONFIG).decode(new ByteArrayInputStream(out.toByteArray()));
   }
 
   /**
@@ -91,12 +91,56 @@ public class IncrementalStateCoderTest {
   }
 
   @Test
-  public void aStateInTheLayoutBeforeRisingTrendsIsRefusedWithAMessage() {
-    byte[] layout3 = {3, 0, 0, 0, 3};
+  public void aStateInAnOlderLayoutIsRefusedWithAMessage() {
+    byte[] layout4 = {4, 0, 0, 0, 3};
     IOException e =
         assertThrows(
             IOException.class,
-            () -> IncrementalStateCoder.of().decode(new ByteArrayInputStream(layout3)));
-    assertThat(e.getMessage(), containsString("layout 3, this version reads 4"));
+            () -> IncrementalStateCoder.of(CONFIG).decode(new ByteArrayInputStream(layout4)));
+    assertThat(e.getMessage(), containsString("layout 4, this version reads 5"));
+  }
+
+  /** A restart from a checkpoint with changed options must not mix old counts with new bounds. */
+  @Test
+  public void aStateSavedUnderOtherSettingsIsRefusedNamingTheOption() throws IOException {
+    IncrementalState s = IncrementalState.fresh(CONFIG);
+    s.ring.addToSlice(0, Map.of("k", 1L));
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    IncrementalStateCoder.of(CONFIG).encode(s, saved);
+    List<Dimension> dims = List.of(Dimension.search);
+    Duration tenS = Duration.standardSeconds(10);
+    Object[][] changes = {
+      {
+        TrendConfig.of(Duration.standardSeconds(60), tenS, 2, tenS, dims).withRising(2),
+        "--windowSize=30s, this pipeline runs with --windowSize=1m"
+      },
+      {
+        TrendConfig.of(Duration.standardSeconds(30), Duration.standardSeconds(5), 2, tenS, dims)
+            .withRising(2),
+        "--windowSlide=10s, this pipeline runs with --windowSlide=5s"
+      },
+      {
+        TrendConfig.of(Duration.standardSeconds(30), tenS, 2, Duration.ZERO, dims).withRising(2),
+        "--allowedLateness=10s, this pipeline runs with --allowedLateness=0s"
+      },
+      {
+        TrendConfig.of(Duration.standardSeconds(30), tenS, 3, tenS, dims).withRising(2),
+        "--topK=2, this pipeline runs with --topK=3"
+      },
+      {
+        TrendConfig.of(Duration.standardSeconds(30), tenS, 2, tenS, dims),
+        "--rising=true --risingMinCount=2, this pipeline runs with --rising=false"
+      },
+    };
+    for (Object[] change : changes) {
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  IncrementalStateCoder.of((TrendConfig) change[0])
+                      .decode(new ByteArrayInputStream(saved.toByteArray())));
+      assertThat(e.getMessage(), containsString((String) change[1]));
+      assertThat(e.getMessage(), containsString("fresh checkpoint directory"));
+    }
   }
 }

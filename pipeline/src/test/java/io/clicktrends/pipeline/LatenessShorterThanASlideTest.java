@@ -43,7 +43,7 @@ import org.junit.runners.Parameterized.Parameters;
 public class LatenessShorterThanASlideTest {
   @Parameters(name = "--engine={0}")
   public static List<Object[]> engines() {
-    return List.of(new Object[] {Engine.incremental}, new Object[] {Engine.reference});
+    return List.of(new Object[] {Engine.incremental}, new Object[] {Engine.slidingWindows});
   }
 
   @Parameter(0)

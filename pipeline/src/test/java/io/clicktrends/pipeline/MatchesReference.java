@@ -41,8 +41,8 @@ public final class MatchesReference implements SerializableFunction<Iterable<Tre
    * For the classic SparkRunner, which labels the first firing of a window ON_TIME even when all
    * its data arrived late (its timers have no output watermark, so Beam cannot tell the window is
    * late; apache/beam#23129). Allowed: an ON_TIME result for a window the reference has none for
-   * (the reference engine's windows whose data was all late), and, for a window that has one, an
-   * ON_TIME result equal to the reference's final result (the incremental engine takes such a
+   * (the sliding-windows engine's windows whose data was all late), and, for a window that has one,
+   * an ON_TIME result equal to the reference's final result (the incremental engine takes such a
    * mislabelled slice firing for on-time data delivered out of order and restates the windows
    * containing it as ON_TIME). Every other ON_TIME result, and every final result, must match.
    */

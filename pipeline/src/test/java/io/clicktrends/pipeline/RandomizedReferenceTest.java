@@ -33,7 +33,7 @@ public class RandomizedReferenceTest {
   public static List<Object[]> cases() {
     List<Object[]> cases = new ArrayList<>();
     for (long seed = 1; seed <= 10; seed++) {
-      cases.add(new Object[] {Engine.reference, seed, 1});
+      cases.add(new Object[] {Engine.slidingWindows, seed, 1});
       for (int shards : new int[] {1, 3}) {
         cases.add(new Object[] {Engine.incremental, seed, shards});
       }

@@ -42,7 +42,7 @@ public class RisingTrendsTest {
   @Parameters(name = "{0} shards={1}")
   public static List<Object[]> engines() {
     return List.of(
-        new Object[] {Engine.reference, 1},
+        new Object[] {Engine.slidingWindows, 1},
         new Object[] {Engine.incremental, 1},
         new Object[] {Engine.incremental, 3});
   }

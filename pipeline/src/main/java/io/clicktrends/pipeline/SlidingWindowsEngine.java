@@ -27,16 +27,17 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.joda.time.Duration;
 
 /**
- * The design as first drawn, kept as the definition of correct: every event goes into each of the
+ * The design as first drawn, on Beam's {@link SlidingWindows}: every event goes into each of the
  * windowSize/windowSlide sliding windows it belongs to, and each window counts and ranks its keys.
+ * Checked against {@link ReferenceComputation}, the definition of correct, like the other engine.
  * Cost grows with the number of slices per window; see {@link IncrementalEngine} for the fast one.
  * With rising trends, each window's full counts also go to {@link RisingFromWindowCounts}, which
  * pairs them with the previous window's.
  */
-final class ReferenceEngine extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
+final class SlidingWindowsEngine extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
   private final TrendConfig config;
 
-  ReferenceEngine(TrendConfig config) {
+  SlidingWindowsEngine(TrendConfig config) {
     this.config = config;
   }
 
