@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -73,6 +75,50 @@ public final class TrendJson {
 
   /** Parses the wire format; throws {@link IllegalArgumentException} naming what is wrong. */
   public static Trend fromJson(String json) {
+    return fromNode(tree(json));
+  }
+
+  /**
+   * A trend as {@link #fromJson} reads it, with each item's {@code previous} and {@code score} as
+   * the JSON has them, in the order of the items; null where an item has none.
+   */
+  public record WithItemFields(Trend trend, List<Long> previous, List<Double> score) {}
+
+  /**
+   * {@link #fromJson}, plus each item's {@code previous} (an integer) and {@code score} (a number)
+   * where the JSON has them, whatever the trend's kind: for readers that forward those fields as
+   * sent (the fan-out). Throws {@link IllegalArgumentException} naming what is wrong, {@link
+   * #fromJson}'s refusals first.
+   */
+  public static WithItemFields fromJsonWithItemFields(String json) {
+    JsonNode n = tree(json);
+    Trend trend = fromNode(n);
+    JsonNode items = n.get("items");
+    Long[] previous = new Long[items.size()];
+    Double[] score = new Double[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode p = items.get(i).get("previous");
+      if (p != null && !p.isNull()) {
+        if (!p.isIntegralNumber()) {
+          throw new IllegalArgumentException("trend item field previous must be an integer");
+        }
+        previous[i] = p.asLong();
+      }
+      JsonNode s = items.get(i).get("score");
+      if (s != null && !s.isNull()) {
+        if (!s.isNumber()) {
+          throw new IllegalArgumentException("trend item field score must be a number");
+        }
+        score[i] = s.asDouble();
+      }
+    }
+    return new WithItemFields(
+        trend,
+        Collections.unmodifiableList(Arrays.asList(previous)),
+        Collections.unmodifiableList(Arrays.asList(score)));
+  }
+
+  private static JsonNode tree(String json) {
     JsonNode n;
     try {
       n = MAPPER.readTree(json);
@@ -82,6 +128,10 @@ public final class TrendJson {
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("trend must be a JSON object");
     }
+    return n;
+  }
+
+  private static Trend fromNode(JsonNode n) {
     List<TrendItem> items = new ArrayList<>();
     List<RisingItem> rising = new ArrayList<>();
     JsonNode kindNode = n.get("kind");

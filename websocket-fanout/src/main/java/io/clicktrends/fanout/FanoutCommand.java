@@ -82,17 +82,18 @@ public final class FanoutCommand implements Callable<Integer> {
 
   /** The settings these options describe. */
   FanoutConfig config() {
-    return FanoutConfig.defaults()
-        .withPort(port)
-        .withBindHost(bindHost)
-        .withRabbitmqUri(rabbitmqUri)
-        .withExchange(exchange)
-        .withAllowedOrigins(FanoutConfig.origins(allowedOrigins))
-        .withClientQueue(clientQueue)
-        .withStallTimeoutSeconds(stallTimeout)
-        .withPingIntervalSeconds(pingInterval)
-        .withLabelsFile(labels)
-        .withReadinessStaleAfterSeconds(readinessStaleAfter);
+    return FanoutConfig.builder()
+        .setPort(port)
+        .setBindHost(bindHost)
+        .setRabbitmqUri(rabbitmqUri)
+        .setExchange(exchange)
+        .setAllowedOrigins(FanoutConfig.origins(allowedOrigins))
+        .setClientQueue(clientQueue)
+        .setStallTimeoutSeconds(stallTimeout)
+        .setPingIntervalSeconds(pingInterval)
+        .setLabelsFile(labels)
+        .setReadinessStaleAfterSeconds(readinessStaleAfter)
+        .build();
   }
 
   @Override

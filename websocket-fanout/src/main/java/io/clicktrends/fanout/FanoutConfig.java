@@ -1,5 +1,6 @@
 package io.clicktrends.fanout;
 
+import com.google.auto.value.AutoValue;
 import io.clicktrends.schema.AmqpDefaults;
 import java.net.URI;
 import java.nio.file.Files;
@@ -7,79 +8,150 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The service's settings. Immutable; {@code with*} return copies and refuse a bad value with an
- * {@link IllegalArgumentException} naming the option. The command line is {@link FanoutCommand}.
+ * The service's settings. Immutable, on AutoValue like the project's IOs ({@code FlumeIO.Read},
+ * {@code RabbitMqTrendIO.Write}): start from {@link #builder()} (the defaults) or {@link
+ * #toBuilder()}, set what differs, {@link Builder#build()}. {@code build()} checks every rule once
+ * and refuses a bad value with an {@link IllegalArgumentException} naming the option and what it
+ * allows. The command line is {@link FanoutCommand}.
+ *
+ * <pre>{@code
+ * FanoutConfig config = FanoutConfig.builder().setRabbitmqUri(uri).setPort(0).build();
+ * }</pre>
  */
-public final class FanoutConfig {
-  private final int port;
-  private final String bindHost;
-  private final String rabbitmqUri;
-  private final String exchange;
-  private final Set<String> allowedOrigins;
-  private final int clientQueue;
-  private final int stallTimeoutSeconds;
-  private final int pingIntervalSeconds;
-  private final Path labelsFile;
-  private final int readinessStaleAfterSeconds;
+@AutoValue
+public abstract class FanoutConfig {
+  FanoutConfig() {}
 
-  private FanoutConfig(
-      int port,
-      String bindHost,
-      String rabbitmqUri,
-      String exchange,
-      Set<String> allowedOrigins,
-      int clientQueue,
-      int stallTimeoutSeconds,
-      int pingIntervalSeconds) {
-    this(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        null,
-        120);
+  public abstract int port();
+
+  public abstract String bindHost();
+
+  public abstract String rabbitmqUri();
+
+  public abstract String exchange();
+
+  public abstract Set<String> allowedOrigins();
+
+  public abstract int clientQueue();
+
+  public abstract int stallTimeoutSeconds();
+
+  public abstract int pingIntervalSeconds();
+
+  /** See {@link Builder#setLabelsFile}; null: none. */
+  public abstract @Nullable Path labelsFile();
+
+  public abstract int readinessStaleAfterSeconds();
+
+  /** These settings, to change some of them. */
+  public abstract Builder toBuilder();
+
+  /**
+   * The defaults: port 8080 on 127.0.0.1 (this machine only), the local broker, exchange
+   * clicktrends.trends, only this service's own page may open /ws, no labels.
+   */
+  public static Builder builder() {
+    return new AutoValue_FanoutConfig.Builder()
+        .setPort(8080)
+        .setBindHost("127.0.0.1")
+        .setRabbitmqUri(AmqpDefaults.DEFAULT_URI)
+        .setExchange(AmqpDefaults.DEFAULT_EXCHANGE)
+        .setAllowedOrigins(Set.of())
+        .setClientQueue(256)
+        .setStallTimeoutSeconds(30)
+        .setPingIntervalSeconds(15)
+        .setLabelsFile(null)
+        .setReadinessStaleAfterSeconds(120);
   }
 
-  private FanoutConfig(
-      int port,
-      String bindHost,
-      String rabbitmqUri,
-      String exchange,
-      Set<String> allowedOrigins,
-      int clientQueue,
-      int stallTimeoutSeconds,
-      int pingIntervalSeconds,
-      Path labelsFile,
-      int readinessStaleAfterSeconds) {
-    this.port = port;
-    this.bindHost = bindHost;
-    this.rabbitmqUri = rabbitmqUri;
-    this.exchange = exchange;
-    this.allowedOrigins = Set.copyOf(allowedOrigins);
-    this.clientQueue = clientQueue;
-    this.stallTimeoutSeconds = stallTimeoutSeconds;
-    this.pingIntervalSeconds = pingIntervalSeconds;
-    this.labelsFile = labelsFile;
-    this.readinessStaleAfterSeconds = readinessStaleAfterSeconds;
-  }
-
-  /** Port 8080 on 127.0.0.1 (this machine only), the local broker, exchange clicktrends.trends. */
+  /** {@code builder().build()}. */
   public static FanoutConfig defaults() {
-    return new FanoutConfig(
-        8080,
-        "127.0.0.1",
-        AmqpDefaults.DEFAULT_URI,
-        AmqpDefaults.DEFAULT_EXCHANGE,
-        Set.of(),
-        256,
-        30,
-        15);
+    return builder().build();
+  }
+
+  @AutoValue.Builder
+  public abstract static class Builder {
+    Builder() {}
+
+    /** HTTP/WebSocket port, 0 to 65535 (0: any free port). */
+    public abstract Builder setPort(int port);
+
+    /** Address to listen on (trimmed); 0.0.0.0 for every interface. */
+    public abstract Builder setBindHost(String bindHost);
+
+    /** {@code amqp://} or {@code amqps://} broker URI. Never logged unmasked. */
+    public abstract Builder setRabbitmqUri(String uri);
+
+    /** Durable topic exchange the pipeline publishes to (trimmed). */
+    public abstract Builder setExchange(String exchange);
+
+    /** Origins allowed to open /ws, as {@link FanoutConfig#origins} parses them. */
+    public abstract Builder setAllowedOrigins(Set<String> origins);
+
+    /** Per-client send queue, 1 to 1,000,000. */
+    public abstract Builder setClientQueue(int clientQueue);
+
+    /** Seconds a client may leave a send unfinished, 1 to 86,400. */
+    public abstract Builder setStallTimeoutSeconds(int seconds);
+
+    /** Seconds between WebSocket pings, 1 to 3,600. */
+    public abstract Builder setPingIntervalSeconds(int seconds);
+
+    /**
+     * A CSV file of {@code dimension,key,label} rows; the dashboard shows a key's label in its
+     * place. Null: none. It must be readable when the config is built; it is read when the service
+     * starts.
+     */
+    public abstract Builder setLabelsFile(@Nullable Path file);
+
+    /**
+     * /health/ready fails when no trend arrived for this many seconds (1 to 86,400) after trends
+     * had been arriving (the pipeline stopped publishing, or this instance stopped receiving).
+     */
+    public abstract Builder setReadinessStaleAfterSeconds(int seconds);
+
+    abstract String bindHost();
+
+    abstract String exchange();
+
+    abstract Set<String> allowedOrigins();
+
+    abstract FanoutConfig autoBuild();
+
+    /** The settings, checked ({@link FanoutConfig#validate}). */
+    public FanoutConfig build() {
+      setBindHost(bindHost().trim());
+      setExchange(exchange().trim());
+      setAllowedOrigins(Set.copyOf(allowedOrigins()));
+      FanoutConfig config = autoBuild();
+      config.validate();
+      return config;
+    }
+  }
+
+  /**
+   * One check per rule, each refusal naming the option as the command line spells it and the values
+   * it allows (credentials masked).
+   */
+  void validate() {
+    range("port", port(), 0, 65535);
+    nonEmpty("bindHost", bindHost());
+    if (!rabbitmqUri().startsWith("amqp://") && !rabbitmqUri().startsWith("amqps://")) {
+      throw new IllegalArgumentException(
+          "--rabbitmqUri must start with amqp:// or amqps://, got "
+              + AmqpDefaults.mask(rabbitmqUri()));
+    }
+    nonEmpty("exchange", exchange());
+    range("clientQueue", clientQueue(), 1, 1_000_000);
+    range("stallTimeout", stallTimeoutSeconds(), 1, 86_400);
+    range("pingInterval", pingIntervalSeconds(), 1, 3_600);
+    if (labelsFile() != null && !Files.isReadable(labelsFile())) {
+      throw new IllegalArgumentException("--labels " + labelsFile() + " is not a readable file");
+    }
+    range("readinessStaleAfter", readinessStaleAfterSeconds(), 1, 86_400);
   }
 
   /**
@@ -113,228 +185,28 @@ public final class FanoutConfig {
     return out;
   }
 
-  public FanoutConfig withPort(int port) {
-    range("port", port, 0, 65535);
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withBindHost(String bindHost) {
-    return new FanoutConfig(
-        port,
-        nonEmpty("bindHost", bindHost),
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withRabbitmqUri(String uri) {
-    if (!uri.startsWith("amqp://") && !uri.startsWith("amqps://")) {
-      throw new IllegalArgumentException(
-          "--rabbitmqUri must start with amqp:// or amqps://, got " + AmqpDefaults.mask(uri));
-    }
-    return new FanoutConfig(
-        port,
-        bindHost,
-        uri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withExchange(String exchange) {
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        nonEmpty("exchange", exchange),
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withAllowedOrigins(Set<String> origins) {
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        origins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withClientQueue(int clientQueue) {
-    range("clientQueue", clientQueue, 1, 1_000_000);
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withStallTimeoutSeconds(int s) {
-    range("stallTimeout", s, 1, 86_400);
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        s,
-        pingIntervalSeconds,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  public FanoutConfig withPingIntervalSeconds(int s) {
-    range("pingInterval", s, 1, 3_600);
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        s,
-        labelsFile,
-        readinessStaleAfterSeconds);
-  }
-
-  /**
-   * A CSV file of {@code dimension,key,label} rows; the dashboard shows a key's label in its place.
-   * Null: none. The file is read when the service starts.
-   */
-  public FanoutConfig withLabelsFile(Path file) {
-    if (file != null && !Files.isReadable(file)) {
-      throw new IllegalArgumentException("--labels " + file + " is not a readable file");
-    }
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        file,
-        readinessStaleAfterSeconds);
-  }
-
-  /**
-   * /health/ready fails when no trend arrived for this many seconds after trends had been arriving
-   * (the pipeline stopped publishing, or this instance stopped receiving).
-   */
-  public FanoutConfig withReadinessStaleAfterSeconds(int s) {
-    range("readinessStaleAfter", s, 1, 86_400);
-    return new FanoutConfig(
-        port,
-        bindHost,
-        rabbitmqUri,
-        exchange,
-        allowedOrigins,
-        clientQueue,
-        stallTimeoutSeconds,
-        pingIntervalSeconds,
-        labelsFile,
-        s);
-  }
-
-  public int port() {
-    return port;
-  }
-
-  public String bindHost() {
-    return bindHost;
-  }
-
-  public String rabbitmqUri() {
-    return rabbitmqUri;
-  }
-
-  public String exchange() {
-    return exchange;
-  }
-
-  public Set<String> allowedOrigins() {
-    return allowedOrigins;
-  }
-
-  public int clientQueue() {
-    return clientQueue;
-  }
-
-  public int stallTimeoutSeconds() {
-    return stallTimeoutSeconds;
-  }
-
-  public int pingIntervalSeconds() {
-    return pingIntervalSeconds;
-  }
-
-  public Path labelsFile() {
-    return labelsFile;
-  }
-
-  public int readinessStaleAfterSeconds() {
-    return readinessStaleAfterSeconds;
-  }
-
   @Override
-  public String toString() {
+  public final String toString() {
     return "port="
-        + port
+        + port()
         + " bindHost="
-        + bindHost
+        + bindHost()
         + " rabbitmqUri="
-        + AmqpDefaults.mask(rabbitmqUri)
+        + AmqpDefaults.mask(rabbitmqUri())
         + " exchange="
-        + exchange
+        + exchange()
         + " allowedOrigins="
-        + (allowedOrigins.isEmpty() ? "(own page only)" : allowedOrigins)
+        + (allowedOrigins().isEmpty() ? "(own page only)" : allowedOrigins())
         + " clientQueue="
-        + clientQueue
+        + clientQueue()
         + " stallTimeout="
-        + stallTimeoutSeconds
+        + stallTimeoutSeconds()
         + "s pingInterval="
-        + pingIntervalSeconds
+        + pingIntervalSeconds()
         + "s"
-        + (labelsFile == null ? "" : " labels=" + labelsFile)
+        + (labelsFile() == null ? "" : " labels=" + labelsFile())
         + " readinessStaleAfter="
-        + readinessStaleAfterSeconds
+        + readinessStaleAfterSeconds()
         + "s";
   }
 
@@ -345,10 +217,9 @@ public final class FanoutConfig {
     }
   }
 
-  private static String nonEmpty(String name, String value) {
-    if (value == null || value.isBlank()) {
+  private static void nonEmpty(String name, String value) {
+    if (value.isBlank()) {
       throw new IllegalArgumentException("--" + name + " must not be empty");
     }
-    return value.trim();
   }
 }

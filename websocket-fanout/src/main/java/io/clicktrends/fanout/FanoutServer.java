@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * In-process (local mode, tests): {@code try (FanoutServer s =
- * FanoutServer.start(FanoutConfig.defaults() .withRabbitmqUri(uri))) {...}}.
+ * FanoutServer.start(FanoutConfig.builder().setRabbitmqUri(uri).build())) {...}}.
  */
 public final class FanoutServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FanoutServer.class);

@@ -1,8 +1,6 @@
 package io.clicktrends.fanout;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clicktrends.schema.Trend;
 import io.clicktrends.schema.TrendJson;
@@ -13,13 +11,12 @@ import java.util.Objects;
  * A trend as the fan-out receives it: the {@link Trend} of schemas' wire format plus its kind
  * ({@code "top"}, the count ranking, or {@code "rising"}, the keys taking off; a message without
  * {@code kind} is a top trend) and, for rising trends, each item's count in the window before
- * ({@code previous}) and its {@code score}. Those fields are optional in the wire format, so the
- * fan-out reads them itself and forwards them to browsers.
+ * ({@code previous}) and its {@code score}, as {@link TrendJson#fromJsonWithItemFields} reads them
+ * from the wire format; the fan-out forwards them to browsers.
  */
 final class TrendMessage {
-  static final String TOP = "top";
-  static final String RISING = "rising";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final String TOP = TrendJson.TOP;
+  static final String RISING = TrendJson.RISING;
 
   private final Trend trend;
   private final String kind;
@@ -42,41 +39,17 @@ final class TrendMessage {
     return new TrendMessage(t, TOP, new Long[n], new Double[n]);
   }
 
-  /** Parses a broker message; throws {@link IllegalArgumentException} naming what is wrong. */
+  /**
+   * Parses a broker message with {@link TrendJson#fromJsonWithItemFields}; throws {@link
+   * IllegalArgumentException} naming what is wrong.
+   */
   static TrendMessage parse(String json) {
-    Trend t = TrendJson.fromJson(json);
-    JsonNode n;
-    try {
-      n = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("trend is not valid JSON", e);
-    }
-    JsonNode k = n.get("kind");
-    String kind = k == null || k.isNull() ? TOP : k.asText();
-    if (!kind.equals(TOP) && !kind.equals(RISING)) {
-      throw new IllegalArgumentException(
-          "trend field kind must be \"top\" or \"rising\", got \"" + kind + "\"");
-    }
-    JsonNode items = n.get("items");
-    Long[] previous = new Long[items.size()];
-    Double[] score = new Double[items.size()];
-    for (int i = 0; i < items.size(); i++) {
-      JsonNode p = items.get(i).get("previous");
-      if (p != null && !p.isNull()) {
-        if (!p.isIntegralNumber()) {
-          throw new IllegalArgumentException("trend item field previous must be an integer");
-        }
-        previous[i] = p.asLong();
-      }
-      JsonNode s = items.get(i).get("score");
-      if (s != null && !s.isNull()) {
-        if (!s.isNumber()) {
-          throw new IllegalArgumentException("trend item field score must be a number");
-        }
-        score[i] = s.asDouble();
-      }
-    }
-    return new TrendMessage(t, kind, previous, score);
+    TrendJson.WithItemFields m = TrendJson.fromJsonWithItemFields(json);
+    return new TrendMessage(
+        m.trend(),
+        m.trend().getKind(),
+        m.previous().toArray(new Long[0]),
+        m.score().toArray(new Double[0]));
   }
 
   Trend trend() {

@@ -85,13 +85,14 @@ public class DashboardBrowserTest {
             + "product_view,214000005,Thermal mug\n");
     server =
         FanoutServer.start(
-            FanoutConfig.defaults()
-                .withPort(0)
-                .withBindHost("127.0.0.1")
-                .withRabbitmqUri(broker.uri())
-                .withExchange(exchange)
-                .withLabelsFile(labels)
-                .withPingIntervalSeconds(1));
+            FanoutConfig.builder()
+                .setPort(0)
+                .setBindHost("127.0.0.1")
+                .setRabbitmqUri(broker.uri())
+                .setExchange(exchange)
+                .setLabelsFile(labels)
+                .setPingIntervalSeconds(1)
+                .build());
     assertThat(server.awaitBrokerReady(Duration.ofSeconds(10)), equalTo(true));
     publisher = new TrendFixtures(broker.uri(), exchange);
 
@@ -237,11 +238,12 @@ public class DashboardBrowserTest {
   public void reconnectsByItselfWhenTheServiceRestarts() throws Exception {
     String exchange = "clicktrends.test.dashboard.restart." + UUID.randomUUID();
     FanoutConfig config =
-        FanoutConfig.defaults()
-            .withPort(0)
-            .withBindHost("127.0.0.1")
-            .withRabbitmqUri(broker.uri())
-            .withExchange(exchange);
+        FanoutConfig.builder()
+            .setPort(0)
+            .setBindHost("127.0.0.1")
+            .setRabbitmqUri(broker.uri())
+            .setExchange(exchange)
+            .build();
     FanoutServer running = FanoutServer.start(config);
     TrendFixtures restartPublisher = new TrendFixtures(broker.uri(), exchange);
     try {
@@ -253,7 +255,7 @@ public class DashboardBrowserTest {
       running = null;
       waitUpTo(Duration.ofSeconds(10)).until(d -> connection().startsWith("disconnected"));
       long down = System.nanoTime();
-      running = FanoutServer.start(config.withPort(port));
+      running = FanoutServer.start(config.toBuilder().setPort(port).build());
       assertThat(running.awaitBrokerReady(Duration.ofSeconds(10)), equalTo(true));
       // the page retries with a capped backoff (at most 10 s between attempts); no reload
       waitUpTo(Duration.ofSeconds(20)).until(d -> connection().equals("live"));
@@ -394,11 +396,12 @@ public class DashboardBrowserTest {
     String exchange = "clicktrends.test.dashboard.online." + UUID.randomUUID();
     FanoutServer running =
         FanoutServer.start(
-            FanoutConfig.defaults()
-                .withPort(0)
-                .withBindHost("127.0.0.1")
-                .withRabbitmqUri(broker.uri())
-                .withExchange(exchange));
+            FanoutConfig.builder()
+                .setPort(0)
+                .setBindHost("127.0.0.1")
+                .setRabbitmqUri(broker.uri())
+                .setExchange(exchange)
+                .build());
     try {
       driver.get(running.uri().toString());
       waitUpTo(Duration.ofSeconds(10)).until(d -> connection().equals("live"));
@@ -487,12 +490,13 @@ public class DashboardBrowserTest {
     String exchange = "clicktrends.test.dashboard.screenshot." + UUID.randomUUID();
     FanoutServer own =
         FanoutServer.start(
-            FanoutConfig.defaults()
-                .withPort(0)
-                .withBindHost("127.0.0.1")
-                .withRabbitmqUri(broker.uri())
-                .withExchange(exchange)
-                .withLabelsFile(labels));
+            FanoutConfig.builder()
+                .setPort(0)
+                .setBindHost("127.0.0.1")
+                .setRabbitmqUri(broker.uri())
+                .setExchange(exchange)
+                .setLabelsFile(labels)
+                .build());
     TrendFixtures publisher = new TrendFixtures(broker.uri(), exchange);
     try {
       assertThat(own.awaitBrokerReady(Duration.ofSeconds(10)), equalTo(true));

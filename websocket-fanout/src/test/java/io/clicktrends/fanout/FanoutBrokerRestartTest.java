@@ -23,10 +23,11 @@ public class FanoutBrokerRestartTest {
     int port = broker.port();
     try (FanoutServer server =
         FanoutServer.start(
-            FanoutConfig.defaults()
-                .withPort(0)
-                .withBindHost("127.0.0.1")
-                .withRabbitmqUri(broker.uri()))) {
+            FanoutConfig.builder()
+                .setPort(0)
+                .setBindHost("127.0.0.1")
+                .setRabbitmqUri(broker.uri())
+                .build())) {
       assertThat(server.awaitBrokerReady(Duration.ofSeconds(10)), equalTo(true));
       try (WsClient client =
           WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"))) {

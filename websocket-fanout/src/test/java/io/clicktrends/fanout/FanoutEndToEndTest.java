@@ -47,13 +47,14 @@ public class FanoutEndToEndTest {
     String exchange = "clicktrends.test.fanout." + UUID.randomUUID();
     server =
         FanoutServer.start(
-            FanoutConfig.defaults()
-                .withPort(0)
-                .withBindHost("127.0.0.1")
-                .withRabbitmqUri(broker.uri())
-                .withExchange(exchange)
-                .withClientQueue(8)
-                .withStallTimeoutSeconds(3));
+            FanoutConfig.builder()
+                .setPort(0)
+                .setBindHost("127.0.0.1")
+                .setRabbitmqUri(broker.uri())
+                .setExchange(exchange)
+                .setClientQueue(8)
+                .setStallTimeoutSeconds(3)
+                .build());
     assertThat(
         "fan-out consumes from the broker",
         server.awaitBrokerReady(Duration.ofSeconds(10)),

@@ -49,11 +49,12 @@ public class FanoutMetricsAndHealthTest {
   }
 
   private static FanoutConfig config(String exchange) {
-    return FanoutConfig.defaults()
-        .withPort(0)
-        .withBindHost("127.0.0.1")
-        .withRabbitmqUri(broker.uri())
-        .withExchange(exchange);
+    return FanoutConfig.builder()
+        .setPort(0)
+        .setBindHost("127.0.0.1")
+        .setRabbitmqUri(broker.uri())
+        .setExchange(exchange)
+        .build();
   }
 
   private static HttpResponse<String> get(FanoutServer s, String path) throws Exception {
@@ -197,7 +198,8 @@ public class FanoutMetricsAndHealthTest {
   public void readinessFailsWhenTrendsStopAndLivenessDoesNot() throws Exception {
     String exchange = "clicktrends.test.health." + UUID.randomUUID();
     try (FanoutServer server =
-            FanoutServer.start(config(exchange).withReadinessStaleAfterSeconds(1));
+            FanoutServer.start(
+                config(exchange).toBuilder().setReadinessStaleAfterSeconds(1).build());
         TrendFixtures publisher = new TrendFixtures(broker.uri(), exchange)) {
       assertThat(server.awaitBrokerReady(WAIT), equalTo(true));
       // connected, no trend yet: ready (a fresh pipeline has nothing to say for a window)
@@ -226,10 +228,11 @@ public class FanoutMetricsAndHealthTest {
     }
     try (FanoutServer server =
         FanoutServer.start(
-            FanoutConfig.defaults()
-                .withPort(0)
-                .withBindHost("127.0.0.1")
-                .withRabbitmqUri("amqp://guest:guest@127.0.0.1:" + closedPort))) {
+            FanoutConfig.builder()
+                .setPort(0)
+                .setBindHost("127.0.0.1")
+                .setRabbitmqUri("amqp://guest:guest@127.0.0.1:" + closedPort)
+                .build())) {
       HttpResponse<String> ready = get(server, "/health/ready");
       assertThat(ready.statusCode(), equalTo(503));
       List<String> reasons = new ArrayList<>();
