@@ -8,6 +8,7 @@ import io.clicktrends.pipeline.archive.WriteRollingFiles;
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.DeadLetter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Base64;
@@ -90,7 +91,7 @@ public final class WriteArchive extends PTransform<PCollection<ClickEvent>, PDon
   }
 
   /** The partition directory of an event time: {@code year=2014/month=04/day=01/hour=10}. */
-  public static String partition(java.time.Instant eventTime) {
+  public static String partition(Instant eventTime) {
     ZonedDateTime t = eventTime.atZone(ZoneOffset.UTC);
     return String.format(
         "year=%04d/month=%02d/day=%02d/hour=%02d",

@@ -182,8 +182,8 @@ public class BadInputPipelineTest {
   }
 
   /**
-   * Item 2's kind on {@code --input}: every malformed field value of the fuzz set, none an
-   * exception.
+   * Out-of-range and malformed values on {@code --input}: every malformed field value of the fuzz
+   * set, none an exception.
    */
   @Test
   public void fuzzedLinesNeverFailTheRun() throws Exception {
@@ -208,8 +208,7 @@ public class BadInputPipelineTest {
   }
 
   /**
-   * Item 5: eight spellings of one search, through the JSON codec and the trend engine: one key,
-   * count 8.
+   * Eight spellings of one search, through the JSON codec and the trend engine: one key, count 8.
    */
   @Test
   public void eightSpellingsOfRedShoesAreOneTrendKey() {
@@ -244,11 +243,10 @@ public class BadInputPipelineTest {
   }
 
   /**
-   * Item 5, invalid Unicode on every path: a {@code \uD800} JSON escape (ParseClickLines) and an
-   * Avro body whose bytes are not UTF-8 (FlumeIO's decoding leaves U+FFFD): each a dead letter,
-   * never a key like "?abc". (An in-memory ClickEvent holding an unpaired surrogate is turned into
-   * "?" by AvroCoder before any step sees it, so that case is covered by ClickEventRules' own test
-   * only.)
+   * Invalid Unicode on every path: a {@code \uD800} JSON escape (ParseClickLines) and an Avro body
+   * whose bytes are not UTF-8 (FlumeIO's decoding leaves U+FFFD): each a dead letter, never a key
+   * like "?abc". (An in-memory ClickEvent holding an unpaired surrogate is turned into "?" by
+   * AvroCoder before any step sees it, so that case is covered by ClickEventRules' own test only.)
    */
   @Test
   public void invalidUnicodeIsDeadLetteredOnEveryPath() throws Exception {

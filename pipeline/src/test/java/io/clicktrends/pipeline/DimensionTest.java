@@ -78,9 +78,7 @@ public class DimensionTest {
     0x3000
   };
 
-  /**
-   * Issue #11, item 5: eight spellings of one search gave "red shoes"=4 and four one-count keys.
-   */
+  /** Eight spellings of one search are one key, not "red shoes"=4 and four one-count keys. */
   @Test
   public void theEightSpellingsOfRedShoesAreOneKey() {
     List<String> typed =

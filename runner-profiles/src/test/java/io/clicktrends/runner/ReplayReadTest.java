@@ -41,9 +41,7 @@ public class ReplayReadTest {
     return events.stream().map(ClickEvent::getEventId).collect(Collectors.toList());
   }
 
-  /**
-   * Item 4: the first of two events used to be skipped when the file starts with a byte-order mark.
-   */
+  /** A file starting with a byte-order mark keeps its first event (the mark is not part of it). */
   @Test
   public void aFileStartingWithAByteOrderMarkKeepsItsFirstEvent() throws Exception {
     long now = System.currentTimeMillis();
@@ -57,7 +55,7 @@ public class ReplayReadTest {
     assertThat(skipped, equalTo(Map.of()));
   }
 
-  /** Item 2: the replay used to abort on the middle line (ArithmeticException: long overflow). */
+  /** An event time out of range skips its line; the replay must not abort with a long overflow. */
   @Test
   public void anOutOfRangeEventTimeIsSkippedAndTheReplayCarriesOn() throws Exception {
     long now = System.currentTimeMillis();

@@ -12,7 +12,7 @@ import java.util.List;
  * Known-bad inputs for the robustness tests of every reader of clicks (the codec, the Flume
  * interceptor and HTTP handler, ParseClickLines, replay): a good click with one field at a time
  * replaced by a malformed value. Each must give an event or a dead letter with its reason, never an
- * exception (issue #11).
+ * exception.
  */
 public final class MalformedClicks {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -33,7 +33,7 @@ public class BadInputKindsTest {
     return r.rejection();
   }
 
-  // Item 1: event time bounded by the server's clock at ingest.
+  // event time bounded by the server's clock at ingest.
 
   @Test
   public void aClickFromAClock23HoursFastIsDeadLetteredNamingEventTime() {
@@ -62,7 +62,7 @@ public class BadInputKindsTest {
         RejectReason.TIMESTAMP_IN_FUTURE, ClickEventRules.check(agentAhead, NOW).get().reason());
   }
 
-  // Item 2: a value out of range is a dead letter naming the field, never an exception.
+  // a value out of range is a dead letter naming the field, never an exception.
 
   @Test
   public void aDateInYearOneBillionIsADeadLetterNotAnOverflow() {
@@ -101,7 +101,7 @@ public class BadInputKindsTest {
     assertTrue("most cases are rejected: " + rejected, rejected > 150);
   }
 
-  // Item 3: one record is one JSON value.
+  // one record is one JSON value.
 
   @Test
   public void contentAfterTheFirstValueIsMalformedNamingThePosition() {
@@ -120,7 +120,7 @@ public class BadInputKindsTest {
     assertTrue(ClickEventJson.parse(click(NOW) + " \r\n\t", NOW).isValid());
   }
 
-  // Item 4: a leading byte-order mark is ignored.
+  // a leading byte-order mark is ignored.
 
   @Test
   public void aLeadingByteOrderMarkIsIgnored() {
@@ -138,7 +138,7 @@ public class BadInputKindsTest {
         ClickEventJson.parse(click(NOW).replace("boots", "\uFEFFboots"), NOW).event().getQuery());
   }
 
-  // Item 5: invalid Unicode never becomes another key.
+  // invalid Unicode never becomes another key.
 
   @Test
   public void unpairedSurrogatesAndReplacementCharactersAreDeadLettered() {

@@ -57,8 +57,8 @@ public class TrendStoreTest {
   }
 
   /**
-   * Issue #11, item 1: a window from a device clock 23 h fast used to become the latest and refuse
-   * every newer real trend for a day. Now it is refused, and real-time trends keep coming.
+   * A window from a device clock 23 h fast must not become the latest and refuse every newer real
+   * trend for a day: it is refused, and real-time trends keep coming.
    */
   @Test
   public void aWindowFarAheadOfTheClockIsRefusedAndDoesNotPinTheDashboard() {
