@@ -14,15 +14,14 @@ import org.junit.Test;
 public class SlidingTopKTest {
   /** lastSlice -> "count content | rising content" of every window the ring emitted. */
   private static Map<Long, String> collect(SlidingTopK ring, long to, Map<Long, String> into) {
-    ring.advanceTo(
-        to,
-        (last, r) ->
-            into.put(
-                last,
-                TrendText.content(r.total(), r.items())
-                    + " | "
-                    + TrendText.risingContent(r.total(), r.rising())));
+    ring.advanceTo(to, (last, r) -> into.put(last, format(r)));
     return into;
+  }
+
+  private static String format(SlidingTopK.Result r) {
+    return TrendText.content(r.total(), r.items())
+        + " | "
+        + TrendText.risingContent(r.total(), r.rising());
   }
 
   @Test
@@ -66,37 +65,19 @@ public class SlidingTopKTest {
   public void recountsAfterLateCorrectionsEqualABruteForceCount() {
     for (int seed = 1; seed <= 20; seed++) {
       Random rnd = new Random(seed);
-      int slices = 1 + rnd.nextInt(5);
-      int lateSlices = rnd.nextInt(3);
-      int k = 1 + rnd.nextInt(4);
-      int minCount = seed % 2 == 0 ? 1 + rnd.nextInt(3) : 0;
-      SlidingTopK ring = new SlidingTopK(slices, lateSlices, k, minCount);
-      Map<Long, Map<String, Long>> truth = new HashMap<>();
-      Map<Long, String> emitted = new LinkedHashMap<>();
-      long n = 0;
+      Roll roll = new Roll(rnd, 5, rnd.nextInt(3));
       for (int step = 0; step < 60; step++) {
-        n += rnd.nextInt(10) < 8 ? 1 : 1 + rnd.nextInt(3 * slices + 2);
-        Map<String, Long> counts = randomCounts(rnd);
-        ring.addToSlice(n, counts);
-        add(truth, n, counts);
-        collect(ring, n, emitted);
+        roll.nextSlice(rnd, 3);
         if (rnd.nextInt(4) == 0) {
           // a late correction of a slice in the current window or the late horizon, which every
           // window containing it keeps
-          long slice = n - rnd.nextInt(slices + lateSlices);
+          long slice = roll.n - rnd.nextInt(roll.slices + roll.lateSlices);
           Map<String, Long> late = randomCounts(rnd);
-          ring.correct(slice, late);
-          add(truth, slice, late);
-          for (long w = slice; w <= n; w++) {
-            if (w >= ring.oldestRecountable()) {
-              SlidingTopK.Result r = ring.recount(w);
-              assertEquals(
-                  "seed " + seed + " recount " + w,
-                  expected(truth, w, slices, k, minCount),
-                  TrendText.content(r.total(), r.items())
-                      + " | "
-                      + TrendText.risingContent(r.total(), r.rising()));
-            }
+          roll.ring.correct(slice, late);
+          add(roll.truth, slice, late);
+          for (long w = Math.max(slice, roll.ring.oldestRecountable()); w <= roll.n; w++) {
+            assertEquals(
+                "seed " + seed + " recount " + w, roll.expected(w), format(roll.ring.recount(w)));
           }
         }
       }
@@ -111,30 +92,57 @@ public class SlidingTopKTest {
   public void randomRollsWithoutCorrectionsEmitExactlyTheBruteForceResults() {
     for (int seed = 1; seed <= 20; seed++) {
       Random rnd = new Random(seed);
-      int slices = 1 + rnd.nextInt(6);
-      int k = 1 + rnd.nextInt(4);
-      int minCount = seed % 2 == 0 ? 1 + rnd.nextInt(3) : 0;
-      SlidingTopK ring = new SlidingTopK(slices, 0, k, minCount);
-      Map<Long, Map<String, Long>> truth = new HashMap<>();
-      Map<Long, String> emitted = new LinkedHashMap<>();
-      long n = 0;
+      Roll roll = new Roll(rnd, 6, 0);
       for (int step = 0; step < 80; step++) {
-        n += rnd.nextInt(10) < 8 ? 1 : 1 + rnd.nextInt(4 * slices + 2);
-        Map<String, Long> counts = randomCounts(rnd);
-        ring.addToSlice(n, counts);
-        add(truth, n, counts);
-        collect(ring, n, emitted);
+        roll.nextSlice(rnd, 4);
       }
-      for (long w = 0; w <= n; w++) {
-        if (windowCounts(truth, w, slices).isEmpty()) {
-          assertEquals("seed " + seed + " window " + w, null, emitted.get(w));
-        } else {
-          assertEquals(
-              "seed " + seed + " window " + w,
-              expected(truth, w, slices, k, minCount),
-              emitted.get(w));
-        }
+      for (long w = 0; w <= roll.n; w++) {
+        boolean empty = windowCounts(roll.truth, w, roll.slices).isEmpty();
+        assertEquals(
+            "seed " + seed + " window " + w, empty ? null : roll.expected(w), roll.emitted.get(w));
       }
+    }
+  }
+
+  /** A ring of random settings and the truth it must agree with, fed the same random slices. */
+  private static final class Roll {
+    final int slices;
+    final int lateSlices;
+    final int k;
+    final int minCount;
+    final SlidingTopK ring;
+    final Map<Long, Map<String, Long>> truth = new HashMap<>();
+    final Map<Long, String> emitted = new LinkedHashMap<>();
+    long n;
+
+    /** Up to {@code maxSlices} slices per window; rising trends on every other draw. */
+    Roll(Random rnd, int maxSlices, int lateSlices) {
+      this.slices = 1 + rnd.nextInt(maxSlices);
+      this.lateSlices = lateSlices;
+      this.k = 1 + rnd.nextInt(4);
+      this.minCount = rnd.nextBoolean() ? 1 + rnd.nextInt(3) : 0;
+      this.ring = new SlidingTopK(slices, lateSlices, k, minCount);
+    }
+
+    /**
+     * Counts for a slice just after the last one (or, one time in five, a gap of windows later).
+     */
+    void nextSlice(Random rnd, int gapWindows) {
+      n += rnd.nextInt(10) < 8 ? 1 : 1 + rnd.nextInt(gapWindows * slices + 2);
+      Map<String, Long> counts = randomCounts(rnd);
+      ring.addToSlice(n, counts);
+      add(truth, n, counts);
+      collect(ring, n, emitted);
+    }
+
+    String expected(long last) {
+      Map<String, Long> c = windowCounts(truth, last, slices);
+      String rising =
+          minCount == 0
+              ? TrendText.risingContent(CountAndRankFn.total(c), List.of())
+              : ReferenceComputation.rankRising(
+                  c, windowCounts(truth, last - slices, slices), k, minCount);
+      return ReferenceComputation.rank(c, k) + " | " + rising;
     }
   }
 
@@ -159,16 +167,5 @@ public class SlidingTopKTest {
       truth.getOrDefault(p, Map.of()).forEach((key, v) -> counts.merge(key, v, Long::sum));
     }
     return counts;
-  }
-
-  private static String expected(
-      Map<Long, Map<String, Long>> truth, long last, int slices, int k, int minCount) {
-    Map<String, Long> c = windowCounts(truth, last, slices);
-    String rising =
-        minCount == 0
-            ? TrendText.risingContent(CountAndRankFn.total(c), List.of())
-            : ReferenceComputation.rankRising(
-                c, windowCounts(truth, last - slices, slices), k, minCount);
-    return ReferenceComputation.rank(c, k) + " | " + rising;
   }
 }
