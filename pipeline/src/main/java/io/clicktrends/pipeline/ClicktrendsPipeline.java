@@ -98,9 +98,15 @@ public final class ClicktrendsPipeline {
     return options;
   }
 
-  /** Builds the pipeline the options describe, ready to run. */
+  /**
+   * Builds the pipeline the options describe, ready to run.
+   *
+   * @throws IllegalArgumentException on the SparkRunner, when {@code --checkpointDir} holds a
+   *     checkpoint started with other trend settings ({@link CheckpointedSettings})
+   */
   public static Pipeline build(ClicktrendsOptions options) {
     TrendConfig config = TrendConfig.from(options);
+    CheckpointedSettings.verifyOrRecord(options);
     Pipeline p = Pipeline.create(options);
     long maxClockSkewMillis = maxClockSkewMillis(options);
     PCollection<ClickEvent> events;
