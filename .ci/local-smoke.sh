@@ -104,5 +104,13 @@ if [[ ${SMOKE_SPARK:-1} == 1 ]]; then
   for _ in $(seq 1 50); do port_free 18080 && port_free 18414 && break; sleep 0.1; done
   port_free 18080 && port_free 18414 || fail "parts outlived local --runner SparkRunner"
   ok "local --runner SparkRunner: checkpoint under --dataDir, SIGTERM stopped every part in ${ms} ms"
+  # 8. resuming that checkpoint with another window is refused, naming the option (Spark would ignore the new value)
+  ls "$T/spark/spark-checkpoint/spark-checkpoint" | grep -q '^checkpoint-' \
+    || fail "the SparkRunner left no checkpoint to resume: $(ls -R "$T/spark/spark-checkpoint" | head)"
+  expect_exit 1 "windowSize=10m (now 5m)" bin/clicktrends local "${PORTS[@]}" --dataDir "$T/spark" \
+    --runner SparkRunner --windowSize 5m
+  for _ in $(seq 1 50); do port_free 18080 && port_free 18414 && break; sleep 0.1; done
+  port_free 18080 && port_free 18414 || fail "parts outlived the refused restart"
+  ok "a restart from the checkpoint with --windowSize 5m: refused, naming the option and both values"
 fi
 echo "local-smoke: all checks passed"
