@@ -2,6 +2,8 @@ package io.clicktrends.fanout;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds the latest trends and the connected clients. Registration, subscription and broadcast run
@@ -9,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * after it are in order with nothing missed or repeated.
  */
 final class Hub {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
   private final TrendStore store = new TrendStore();
   private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
   private final Metrics metrics;
@@ -88,8 +92,13 @@ final class Hub {
   void pingAll(long pongTimeoutNanos) {
     String heartbeat = Envelopes.heartbeat(System.currentTimeMillis());
     for (ClientSession c : clients) {
-      c.ping(pongTimeoutNanos);
-      c.send(heartbeat, 0, true);
+      // one client's failure must cost nobody else: an exception here would end the schedule
+      try {
+        c.ping(pongTimeoutNanos);
+        c.send(heartbeat, 0, true);
+      } catch (RuntimeException e) {
+        LOG.warn("ping of a client failed; the others are still pinged", e);
+      }
     }
   }
 
