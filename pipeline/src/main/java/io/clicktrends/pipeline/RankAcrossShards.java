@@ -12,11 +12,13 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -228,22 +230,13 @@ final class RankAcrossShards
         long window,
         boolean late,
         List<RingReport.WindowResult> parts) {
-      long total = 0;
-      TreeSet<RisingItem> ranked = new TreeSet<>(RisingScore.ORDER);
-      for (RingReport.WindowResult p : parts) {
-        total += p.total();
-        ranked.addAll(p.risingItems());
-      }
-      List<RisingItem> items = new ArrayList<>(config.topK());
-      for (RisingItem item : ranked) {
-        if (items.size() == config.topK()) {
-          break;
-        }
-        items.add(item);
-      }
+      List<RisingItem> items =
+          firstK(parts, RingReport.WindowResult::risingItems, RisingScore.ORDER, config.topK());
       int index = s.risingNextIndex.merge(window, 1, Integer::sum) - 1;
       return trend(
-          config, dimension, RingReport.WindowResult.rising(window, late, index, total, items));
+          config,
+          dimension,
+          RingReport.WindowResult.rising(window, late, index, total(parts), items));
     }
 
     private Trend merged(
@@ -252,25 +245,47 @@ final class RankAcrossShards
         long window,
         boolean late,
         List<RingReport.WindowResult> parts) {
-      long total = 0;
-      TreeSet<TrendItem> ranked =
-          new TreeSet<>(
-              (a, b) -> KeyOrder.compareRanked(a.getKey(), a.getCount(), b.getKey(), b.getCount()));
-      for (RingReport.WindowResult p : parts) {
-        total += p.total();
-        ranked.addAll(p.items());
-      }
-      List<TrendItem> items = new ArrayList<>(config.topK());
-      for (TrendItem item : ranked) {
-        if (items.size() == config.topK()) {
-          break;
-        }
-        items.add(item);
-      }
+      List<TrendItem> items = firstK(parts, RingReport.WindowResult::items, RANKED, config.topK());
       int index = s.nextIndex.merge(window, 1, Integer::sum) - 1;
       return trend(
-          config, dimension, RingReport.WindowResult.counts(window, late, index, total, items));
+          config,
+          dimension,
+          RingReport.WindowResult.counts(window, late, index, total(parts), items));
     }
+
+    private static long total(List<RingReport.WindowResult> parts) {
+      long total = 0;
+      for (RingReport.WindowResult p : parts) {
+        total += p.total();
+      }
+      return total;
+    }
+
+    /**
+     * The first {@code k} of all the shards' items in {@code order}. Each key lives in one shard,
+     * so the shards' top K lists together hold the global top K.
+     */
+    private static <T> List<T> firstK(
+        List<RingReport.WindowResult> parts,
+        Function<RingReport.WindowResult, List<T>> itemsOf,
+        Comparator<? super T> order,
+        int k) {
+      TreeSet<T> ranked = new TreeSet<>(order);
+      for (RingReport.WindowResult p : parts) {
+        ranked.addAll(itemsOf.apply(p));
+      }
+      List<T> first = new ArrayList<>(k);
+      for (T item : ranked) {
+        if (first.size() == k) {
+          break;
+        }
+        first.add(item);
+      }
+      return first;
+    }
+
+    private static final Comparator<TrendItem> RANKED =
+        (a, b) -> KeyOrder.compareRanked(a.getKey(), a.getCount(), b.getKey(), b.getCount());
   }
 
   /**
