@@ -31,8 +31,8 @@ mvn_profile=()
 cp_file="bench/target/classpath-$profile.txt"
 stamp="bench/target/built-$profile.stamp"
 if [[ ! -f "$cp_file" || ! -f "$stamp" || ! -d bench/target/classes \
-      || -n "$(find bench/src bench/pom.xml pipeline/src pipeline/pom.xml test-data/src schemas/src io-flume/src io-flume/conf \
-                 io-rabbitmq/src embedded-broker/src pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
+      || -n "$(find bench/src bench/pom.xml pipeline/src pipeline/pom.xml test-data/src schemas/src io-flume/src \
+                 flume-agent/src flume-agent/conf io-rabbitmq/src embedded-broker/src pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
   echo "bench: building bench ($profile)..." >&2
   build() {
     mvn "$@" -q install -pl bench -am -DskipTests "${mvn_profile[@]}" >&2 &&

@@ -1,8 +1,8 @@
 package io.clicktrends.flume;
 
-import io.clicktrends.flume.etl.ClickEventAvro;
-import io.clicktrends.flume.etl.EventHeaders;
 import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.ClickEventAvro;
+import io.clicktrends.schema.EventHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

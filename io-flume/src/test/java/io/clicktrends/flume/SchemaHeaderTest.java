@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertThrows;
 
-import io.clicktrends.flume.etl.ClickEventAvro;
-import io.clicktrends.flume.etl.EventHeaders;
 import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.ClickEventAvro;
+import io.clicktrends.schema.EventHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

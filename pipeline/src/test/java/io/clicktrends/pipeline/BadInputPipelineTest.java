@@ -4,8 +4,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
-import io.clicktrends.flume.etl.ClickEventAvro;
 import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.ClickEventAvro;
 import io.clicktrends.schema.ClickEventJson;
 import io.clicktrends.schema.DeadLetter;
 import io.clicktrends.schema.MalformedClicks;

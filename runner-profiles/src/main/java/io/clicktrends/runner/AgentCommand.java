@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/clicktrends agent}: a Flume agent alone, with the shipped configuration ({@code
- * io-flume/conf/clicktrends-agent.properties}) or another one, as on a web host in production:
+ * flume-agent/conf/clicktrends-agent.properties}) or another one, as on a web host in production:
  * sources for clicks (Avro, HTTP, optionally access logs), the ETL step, the dead-letter files and
  * the SparkSink the pipeline pulls from. Runs until SIGTERM, which stops it cleanly (the file
  * channels keep what was not yet pulled).

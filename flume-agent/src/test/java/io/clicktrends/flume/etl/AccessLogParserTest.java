@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.clicktrends.schema.ClickEvent;
+import io.clicktrends.schema.EventHeaders;
 import io.clicktrends.schema.ParseResult;
 import io.clicktrends.schema.RejectReason;
 import io.clicktrends.schema.Rejection;

@@ -1,7 +1,9 @@
 package io.clicktrends.flume.etl;
 
+import io.clicktrends.schema.ClickEventAvro;
 import io.clicktrends.schema.ClickEventJson;
 import io.clicktrends.schema.ClickEventRules;
+import io.clicktrends.schema.EventHeaders;
 import io.clicktrends.schema.ParseResult;
 import io.clicktrends.schema.RejectReason;
 import io.clicktrends.schema.Rejection;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Flume 1.11 agent started in this JVM from the Clicktrends agent configuration (by default
  * the {@code clicktrends-flume/clicktrends-agent.properties} resource, i.e. {@code
- * io-flume/conf/}).
+ * flume-agent/conf/}).
  *
  * <pre>{@code
  * try (FlumeAgent agent = FlumeAgent.builder().dataDir(Path.of("/tmp/clicktrends-flume")).build().start()) {

@@ -1,4 +1,4 @@
-package io.clicktrends.flume.etl;
+package io.clicktrends.schema;
 
 /** The Flume event headers the ingest path sets and reads. */
 public final class EventHeaders {

@@ -2,7 +2,7 @@ package io.clicktrends.flume.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clicktrends.flume.etl.EventHeaders;
+import io.clicktrends.schema.EventHeaders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
-package io.clicktrends.flume.etl;
+package io.clicktrends.schema;
 
-import io.clicktrends.schema.ClickEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
