@@ -133,7 +133,7 @@ if ! compgen -G "$HOME/.m2/repository/io/clicktrends/clicktrends-pipeline/*/clic
 fi
 log "building runner-profiles/target/clicktrends-spark-yarn.jar"
 mvn_ install -f "$MODULE/pom.xml" -Pspark-yarn -DskipTests
-classpath() { mvn_ org.apache.maven.plugins:maven-dependency-plugin:3.7.1:build-classpath -f "$1" -Dmdep.includeScope=runtime -Dmdep.outputFile="$2"; }
+classpath() { mvn_ org.apache.maven.plugins:maven-dependency-plugin:3.7.1:build-classpath -f "$1" -DincludeScope=runtime -Dmdep.outputFile="$2"; }
 classpath "$MODULE/pom.xml" "$WORK/runner.cp"                          # the direct profile: Flume agent, Replay
 classpath "$MODULE/yarn-it/minicluster-pom.xml" "$WORK/minicluster.cp"
 classpath "$MODULE/yarn-it/spark-dist-pom.xml" "$WORK/spark-dist.cp"  # stands in for a Spark distribution's jars/

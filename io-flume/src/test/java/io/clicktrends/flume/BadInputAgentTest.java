@@ -25,7 +25,7 @@ import org.junit.Rule;
 import org.junit.Test;
 
 /**
- * Issue #11 through a real agent (Avro RPC and HTTP sources, the ETL interceptor, file channels,
+ * Bad input through a real agent (Avro RPC and HTTP sources, the ETL interceptor, file channels,
  * SparkSink) read by FlumeIO: bad input is dead-lettered with its reason, never costs the good
  * events of its batch, and nothing is silently dropped. One agent per test, so each test reads
  * exactly what it sent.
@@ -79,7 +79,7 @@ public class BadInputAgentTest {
     return dead.stream().map(d -> d.get("reason").asText()).collect(Collectors.toList());
   }
 
-  /** Item 1: "boots" at T0, one event 23 h ahead, ten "boots" at T0+1s..T0+10s. */
+  /** A fast device clock: "boots" at T0, one event 23 h ahead, ten "boots" at T0+1s..T0+10s. */
   @Test
   public void anEventFromAClock23HoursFastIsDeadLetteredAndTheRealClicksAllArrive()
       throws Exception {
@@ -103,8 +103,8 @@ public class BadInputAgentTest {
   }
 
   /**
-   * Item 2: a date in year 1e9 used to throw out of the interceptor: HTTP 500, Avro batch FAILED,
-   * all three lost.
+   * A date in year 1e9 must not throw out of the interceptor (HTTP 500, Avro batch FAILED, all
+   * three lost): only its own event is dead-lettered.
    */
   @Test
   public void anOutOfRangeEventTimeCostsOnlyItsOwnEventOverHttpAndAvro() throws Exception {
@@ -137,10 +137,7 @@ public class BadInputAgentTest {
     }
   }
 
-  /**
-   * Item 2's kind: a malformed value in any field, over HTTP and Avro, is one event's dead letter
-   * at most.
-   */
+  /** A malformed value in any field, over HTTP and Avro, is one event's dead letter at most. */
   @Test
   public void fuzzedFieldsNeverFailABatch() throws Exception {
     long now = System.currentTimeMillis();
@@ -196,8 +193,8 @@ public class BadInputAgentTest {
   }
 
   /**
-   * Item 3: NDJSON over HTTP is accepted whole; trailing garbage refuses the request; an Avro body
-   * holds one.
+   * NDJSON over HTTP is accepted whole; trailing garbage refuses the request; an Avro body holds
+   * one.
    */
   @Test
   public void everyParserConsumesItsWholeInput() throws Exception {
@@ -230,7 +227,7 @@ public class BadInputAgentTest {
         containsString("content after the first JSON value at line 2"));
   }
 
-  /** Item 4: a leading byte-order mark is not content, over HTTP and Avro. */
+  /** A leading byte-order mark is not content, over HTTP and Avro. */
   @Test
   public void aLeadingByteOrderMarkIsIgnored() throws Exception {
     long now = System.currentTimeMillis();
@@ -244,8 +241,8 @@ public class BadInputAgentTest {
   }
 
   /**
-   * Item 5: an unpaired surrogate never becomes another key ("?abc"): it is dead-lettered, over
-   * HTTP and Avro.
+   * An unpaired surrogate never becomes another key ("?abc"): it is dead-lettered, over HTTP and
+   * Avro.
    */
   @Test
   public void unpairedSurrogatesAreDeadLettered() throws Exception {

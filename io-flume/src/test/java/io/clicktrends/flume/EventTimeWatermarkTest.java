@@ -149,9 +149,9 @@ public class EventTimeWatermarkTest {
   }
 
   /**
-   * Issue #11, item 1: one event from a device clock 23 h fast used to move the watermark to
-   * T0+23h-5s, making every real click late. What the watermark observes is capped at the wall
-   * clock (plus a skew, 0 by default).
+   * One event from a device clock 23 h fast must not move the watermark to T0+23h-5s, which would
+   * make every real click late. What the watermark observes is capped at the wall clock (plus a
+   * skew, 0 by default).
    */
   @Test
   public void anEventFromAClock23HoursFastMovesTheWatermarkNoFurtherThanTheWallClock() {
