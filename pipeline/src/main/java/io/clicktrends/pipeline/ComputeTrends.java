@@ -1,9 +1,10 @@
 package io.clicktrends.pipeline;
 
+import com.google.auto.value.AutoValue;
 import io.clicktrends.schema.ClickEvent;
 import io.clicktrends.schema.Trend;
-import java.util.Objects;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -16,20 +17,36 @@ import org.apache.beam.sdk.values.PCollection;
  * PCollection<Trend> trends = events.apply(ComputeTrends.of(TrendConfig.from(options)).withEngine(Engine.incremental));
  * }</pre>
  */
-public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
-  private final TrendConfig config;
-  private final Engine engine;
-  private final int rankingShards;
+@AutoValue
+public abstract class ComputeTrends
+    extends PTransform<PCollection<ClickEvent>, PCollection<Trend>> {
+  /** The trend settings: window, slide, K, lateness, dimensions, rising. */
+  public abstract TrendConfig config();
 
-  private ComputeTrends(TrendConfig config, Engine engine, int rankingShards) {
-    this.config = config;
-    this.engine = engine;
-    this.rankingShards = rankingShards;
+  abstract Engine engine();
+
+  abstract int rankingShards();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setConfig(TrendConfig config);
+
+    abstract Builder setEngine(Engine engine);
+
+    abstract Builder setRankingShards(int n);
+
+    abstract ComputeTrends build();
   }
 
-  /** The trends of {@code config} by the incremental engine (the default). */
+  /** The trends of {@code config} by the incremental engine (the default), one ranking shard. */
   public static ComputeTrends of(TrendConfig config) {
-    return new ComputeTrends(config, Engine.incremental, 1);
+    return new AutoValue_ComputeTrends.Builder()
+        .setConfig(config)
+        .setEngine(Engine.incremental)
+        .setRankingShards(1)
+        .build();
   }
 
   /** Reads the window, K, lateness, dimensions and engine from the options (validated). */
@@ -40,7 +57,7 @@ public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCo
   }
 
   public ComputeTrends withEngine(Engine engine) {
-    return new ComputeTrends(config, engine, rankingShards);
+    return toBuilder().setEngine(engine).build();
   }
 
   /**
@@ -49,27 +66,36 @@ public final class ComputeTrends extends PTransform<PCollection<ClickEvent>, PCo
    * the exact global top K.
    */
   public ComputeTrends withRankingShards(int n) {
-    return new ComputeTrends(config, engine, n);
-  }
-
-  public TrendConfig config() {
-    return config;
+    return toBuilder().setRankingShards(n).build();
   }
 
   @Override
   public PCollection<Trend> expand(PCollection<ClickEvent> events) {
-    Objects.requireNonNull(config, "ComputeTrends needs a TrendConfig");
-    Objects.requireNonNull(engine, "ComputeTrends needs an engine");
-    if (rankingShards < 1) {
+    if (rankingShards() < 1) {
       throw new IllegalArgumentException(
-          "--rankingShards=" + rankingShards + " must be at least 1");
+          "--rankingShards=" + rankingShards() + " must be at least 1");
     }
-    switch (engine) {
+    switch (engine()) {
       case incremental:
-        return events.apply("IncrementalEngine", new IncrementalEngine(config, rankingShards));
+        return events.apply("IncrementalEngine", new IncrementalEngine(config(), rankingShards()));
       case slidingWindows:
       default:
-        return events.apply("SlidingWindowsEngine", new SlidingWindowsEngine(config));
+        return events.apply("SlidingWindowsEngine", new SlidingWindowsEngine(config()));
     }
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    TrendConfig c = config();
+    builder
+        .add(DisplayData.item("windowSize", Durations.format(c.windowSize())))
+        .add(DisplayData.item("windowSlide", Durations.format(c.windowSlide())))
+        .add(DisplayData.item("topK", c.topK()))
+        .add(DisplayData.item("allowedLateness", Durations.format(c.allowedLateness())))
+        .add(DisplayData.item("dimensions", c.dimensions().toString()))
+        .add(DisplayData.item("risingMinCount", c.risingMinCount()))
+        .add(DisplayData.item("engine", engine().name()))
+        .add(DisplayData.item("rankingShards", rankingShards()));
   }
 }
