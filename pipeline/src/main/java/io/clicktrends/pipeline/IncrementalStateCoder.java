@@ -16,8 +16,13 @@ import org.joda.time.Duration;
  * The state is only meaningful under the settings it was counted with (slice numbers depend on the
  * slide, the ring's length on the window size and lateness, its ranking on K), so the encoding
  * records them and decoding refuses a state saved under other settings than the running pipeline's,
- * naming the option: "{@code --windowSize=10m when saved, 5m now}". Restart with the saved values,
- * or from a fresh checkpoint directory.
+ * with an {@link java.io.IOException} naming the option: "the incremental engine's saved state was
+ * counted with --windowSize=10m, this pipeline runs with --windowSize=5m: restart with
+ * --windowSize=10m, or from a fresh checkpoint directory ...".
+ *
+ * <p>This guards runners that rebuild the pipeline and restore its state. The SparkRunner instead
+ * resumes a checkpointed pipeline as it was started, ignoring new options; {@link
+ * CheckpointedSettings} refuses such a start before it runs.
  */
 final class IncrementalStateCoder extends CustomCoder<IncrementalState> {
   /**
