@@ -35,7 +35,7 @@ if [[ ! -f "$cp_file" || ! -f "$stamp" || ! -d bench/target/classes \
                  flume-agent/src flume-agent/conf io-rabbitmq/src embedded-broker/src pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
   echo "bench: building bench ($profile)..." >&2
   build() {
-    mvn "$@" -q install -pl bench -am -DskipTests "${mvn_profile[@]}" >&2 &&
+    mvn "$@" -q install -pl bench -am -DskipTests -Dspotless.check.skip=true "${mvn_profile[@]}" >&2 &&
     mvn "$@" -q -f bench/pom.xml dependency:build-classpath "${mvn_profile[@]}" \
         -Dmdep.outputFile="target/classpath-$profile.txt" >&2
   }
