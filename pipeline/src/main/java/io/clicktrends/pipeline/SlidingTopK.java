@@ -502,20 +502,8 @@ public final class SlidingTopK {
     return ranking;
   }
 
-  int slices() {
-    return slices;
-  }
-
   int lateSlices() {
     return lateSlices;
-  }
-
-  int k() {
-    return k;
-  }
-
-  int risingMinCount() {
-    return risingMinCount;
   }
 
   /** Receives each non-empty window as the ring moves: the window's last slice and its result. */

@@ -45,6 +45,22 @@ public final class ClickEventJson {
   }
 
   /**
+   * A body as text: strict UTF-8 (malformed or unmappable bytes are refused, never replaced), a
+   * leading byte-order mark dropped (it is not content).
+   *
+   * @throws CharacterCodingException when the bytes are not valid UTF-8
+   */
+  public static String decodeUtf8(byte[] body) throws CharacterCodingException {
+    int from = startsWithBom(body) ? UTF8_BOM.length : 0;
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(body, from, body.length - from))
+        .toString();
+  }
+
+  /**
    * Parses one JSON object from raw bytes: strict UTF-8, a leading byte-order mark ignored, nothing
    * but whitespace after the object. Never throws: every bad input is a rejection.
    *
@@ -54,14 +70,7 @@ public final class ClickEventJson {
   public static ParseResult parse(byte[] body, long ingestTimeMillis, long maxClockSkewMillis) {
     String text;
     try {
-      int from = startsWithBom(body) ? UTF8_BOM.length : 0;
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body, from, body.length - from))
-              .toString();
+      text = decodeUtf8(body);
     } catch (CharacterCodingException e) {
       return ParseResult.rejected(
           RejectReason.INVALID_UTF8, "body is not valid UTF-8: " + e.getMessage());

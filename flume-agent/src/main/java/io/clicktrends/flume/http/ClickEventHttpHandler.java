@@ -11,9 +11,7 @@ import io.clicktrends.schema.EventHeaders;
 import io.clicktrends.schema.RejectReason;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,14 +79,7 @@ public final class ClickEventHttpHandler implements HTTPSourceHandler {
     byte[] body = readBody(request);
     String text;
     try {
-      int from = ClickEventJson.startsWithBom(body) ? 3 : 0; // a byte-order mark is not content
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body, from, body.length - from))
-              .toString();
+      text = ClickEventJson.decodeUtf8(body);
     } catch (CharacterCodingException e) {
       throw bad(RejectReason.INVALID_UTF8, "body is not valid UTF-8");
     }
