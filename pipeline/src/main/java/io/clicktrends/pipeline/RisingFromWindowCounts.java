@@ -55,9 +55,8 @@ final class RisingFromWindowCounts
   private final StateSpec<ValueState<Memory>> memorySpec = StateSpecs.value(MemoryCoder.INSTANCE);
 
   /**
-   * @param bounded a bounded input: its windows' firings may reach this step in any order, all at
-   *     once, so a window's counts are kept to the end (a finite input) for the window after it,
-   *     which may come first
+   * @param bounded a bounded input: its firings come gathered whole per dimension (the engine
+   *     groups them so), and a window's counts are kept to the end of the finite input
    */
   RisingFromWindowCounts(TrendConfig config, boolean bounded) {
     this.config = config;

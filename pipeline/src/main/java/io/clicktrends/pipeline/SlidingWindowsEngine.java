@@ -13,10 +13,12 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
@@ -68,27 +70,36 @@ final class SlidingWindowsEngine extends PTransform<PCollection<ClickEvent>, PCo
       return counts;
     }
     // Rising trends pair each window's counts with the previous window's: the two windows' firings
-    // meet in a stateful
-    // step per dimension, in the global window; the count trends join them there.
-    PCollection<Trend> rising =
+    // meet in a stateful step per dimension, in the global window; the count trends join them
+    // there. A bounded input's windows fire all at once, in no order: gathered whole (one group per
+    // dimension, taken in window order), every window meets the window before it first.
+    boolean bounded = events.isBounded() == PCollection.IsBounded.BOUNDED;
+    PCollection<KV<String, RisingFromWindowCounts.Firing>> firings =
         windowed
             .apply("CountPerDimension", Combine.perKey(new CountAllFn()))
             .apply("ToFiring", ParDo.of(new RisingFromWindowCounts.ToFiring()))
-            .setCoder(RisingFromWindowCounts.firingCoder())
-            .apply("GroupFirings", new GroupPerStep<>())
-            .apply(
-                "RisingFromWindowCounts",
-                ParDo.of(
-                    new RisingFromWindowCounts(
-                        config, events.isBounded() == PCollection.IsBounded.BOUNDED)))
+            .setCoder(RisingFromWindowCounts.firingCoder());
+    PCollection<KV<String, Iterable<RisingFromWindowCounts.Firing>>> grouped =
+        bounded
+            ? firings
+                .apply(
+                    "AllFirings",
+                    Window.<KV<String, RisingFromWindowCounts.Firing>>into(new GlobalWindows())
+                        .triggering(DefaultTrigger.of())
+                        .withAllowedLateness(Duration.ZERO)
+                        .discardingFiredPanes())
+                .apply("GroupAllFirings", GroupByKey.create())
+            : firings.apply("GroupFirings", new GroupPerStep<>());
+    PCollection<Trend> rising =
+        grouped
+            .apply("RisingFromWindowCounts", ParDo.of(new RisingFromWindowCounts(config, bounded)))
             .setCoder(AvroCoder.of(Trend.class));
+    if (bounded) {
+      // the count trends' trigger, so the two can be flattened
+      rising = rising.apply("RisingTrendsInGlobalWindow", everyElementInGlobalWindow());
+    }
     PCollection<Trend> countsInGlobalWindow =
-        counts.apply(
-            "CountTrendsInGlobalWindow",
-            Window.<Trend>into(new GlobalWindows())
-                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-                .withAllowedLateness(Duration.ZERO)
-                .discardingFiredPanes());
+        counts.apply("CountTrendsInGlobalWindow", everyElementInGlobalWindow());
     return PCollectionList.of(countsInGlobalWindow)
         .and(rising)
         .apply("CountAndRisingTrends", Flatten.pCollections());
@@ -130,5 +141,12 @@ final class SlidingWindowsEngine extends PTransform<PCollection<ClickEvent>, PCo
         CoderRegistry registry, Coder<String> inputCoder) {
       return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     }
+  }
+
+  private static Window<Trend> everyElementInGlobalWindow() {
+    return Window.<Trend>into(new GlobalWindows())
+        .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+        .withAllowedLateness(Duration.ZERO)
+        .discardingFiredPanes();
   }
 }
